@@ -1,0 +1,90 @@
+"""How field extractors report what they found: spans on a spaCy Doc built from one page.
+
+Every field component marks candidate value spans in ``doc.spans["fields"]`` with the field
+name as label and the parsed value, confidence and extractor name as span extensions. The
+``extract`` stage turns each span's character range into words and boxes through
+``Page.box_for`` — the single path from "text found" to "box on the image".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Doc, Span
+
+from models.vocab import FieldName
+
+if TYPE_CHECKING:
+    from models.document import Page
+
+SPAN_KEY = "fields"
+
+for _name, _default in (("value", None), ("confidence", 0.0), ("extractor", ""), ("notes", ())):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible value of a field on one page, with its character span in ``page.text()``."""
+
+    name: FieldName
+    value: Any
+    confidence: float
+    page: int
+    start: int
+    end: int
+    extractor: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def page_of(doc: Doc) -> Page | None:
+    """The Page a Doc was built from (for layout-aware components), if any."""
+    return doc.user_data.get("page")
+
+
+def add_candidate(
+    doc: Doc,
+    start: int,
+    end: int,
+    name: FieldName,
+    value: Any,
+    confidence: float,
+    extractor: str,
+    notes: tuple[str, ...] = (),
+) -> Span | None:
+    """Mark ``doc.text[start:end]`` as a candidate value of ``name``.
+
+    The character range is widened to token boundaries. Returns the span, or ``None`` when the
+    range does not cover any token (nothing is added then).
+    """
+    span = doc.char_span(start, end, label=str(name), alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    span._.value = value
+    span._.confidence = max(0.0, min(1.0, float(confidence)))
+    span._.extractor = extractor
+    span._.notes = tuple(notes)
+    doc.spans.setdefault(SPAN_KEY, [])
+    doc.spans[SPAN_KEY].append(span)
+    return span
+
+
+def candidates(doc: Doc, page_number: int) -> list[Candidate]:
+    """All candidates marked on ``doc``, as plain data."""
+    out: list[Candidate] = []
+    for span in doc.spans.get(SPAN_KEY, []):
+        out.append(
+            Candidate(
+                name=FieldName(span.label_),
+                value=span._.value,
+                confidence=span._.confidence,
+                page=page_number,
+                start=span.start_char,
+                end=span.end_char,
+                extractor=span._.extractor,
+                notes=tuple(span._.notes),
+            )
+        )
+    return out

@@ -1,0 +1,69 @@
+"""Error hierarchy: each error knows its code and what a person can do about it.
+
+``Rejected`` is permanent (the file goes to quarantine, never retried); ``Transient`` is worth a
+retry (a busy database, a Tesseract timeout under load). Anything else is a bug. Messages never
+contain field values or file names: they may be PHI.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Stable quarantine codes, shown to staff and written to ``.error.txt``."""
+
+    EMPTY_FILE = "empty_file"
+    UNSUPPORTED_TYPE = "unsupported_type"
+    CORRUPT_FILE = "corrupt_file"
+    ENCRYPTED_PDF = "encrypted_pdf"
+    TOO_MANY_PAGES = "too_many_pages"
+    IMAGE_TOO_LARGE = "image_too_large"
+    IMAGE_TOO_SMALL = "image_too_small"
+    FILE_TOO_LARGE = "file_too_large"
+    OCR_FAILED = "ocr_failed"
+    OCR_TIMEOUT = "ocr_timeout"
+    INTERNAL_ERROR = "internal_error"
+
+
+REMEDIES: dict[ErrorCode, str] = {
+    ErrorCode.EMPTY_FILE: "The file has no bytes; ask the sender to resend.",
+    ErrorCode.UNSUPPORTED_TYPE: "Only PDF, TIFF, PNG and JPEG are accepted.",
+    ErrorCode.CORRUPT_FILE: "The file is damaged or truncated; ask the sender to resend.",
+    ErrorCode.ENCRYPTED_PDF: "The PDF is password-protected; ask for an unprotected copy.",
+    ErrorCode.TOO_MANY_PAGES: "Split the document or raise INTAKE_MAX_PAGES.",
+    ErrorCode.IMAGE_TOO_LARGE: "The image exceeds INTAKE_MAX_PIXELS (decompression-bomb guard).",
+    ErrorCode.IMAGE_TOO_SMALL: "The image is too small to hold readable text.",
+    ErrorCode.FILE_TOO_LARGE: "The file exceeds INTAKE_MAX_FILE_MB.",
+    ErrorCode.OCR_FAILED: "Tesseract could not read the page; check the installation.",
+    ErrorCode.OCR_TIMEOUT: "A page took longer than INTAKE_OCR_TIMEOUT_S to read.",
+    ErrorCode.INTERNAL_ERROR: "An unexpected error; the file is kept for a developer to look at.",
+}
+
+
+class IntakeError(Exception):
+    """Base of every error the pipeline raises on purpose."""
+
+    code: ErrorCode = ErrorCode.INTERNAL_ERROR
+
+    def __init__(self, message: str, *, code: ErrorCode | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+    @property
+    def remedy(self) -> str:
+        """What a person can do about it."""
+        return REMEDIES.get(self.code, "")
+
+    def describe(self) -> str:
+        """``code: message. remedy`` on one line, for the JSON ``error`` and ``.error.txt``."""
+        return f"{self.code.value}: {self}. {self.remedy}".strip()
+
+
+class Rejected(IntakeError):
+    """The input can never succeed: quarantine it, do not retry."""
+
+
+class Transient(IntakeError):
+    """A failure worth retrying with backoff."""
