@@ -1,0 +1,105 @@
+"""``intake``: the command line. Heavy modules are imported inside commands so --help is instant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DOCUMENT_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
+
+
+def _expand(paths: Sequence[str]) -> list[Path]:
+    """Files as given; folders expand to the documents inside them (sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(
+                sorted(p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
+            )
+        else:
+            out.append(path)
+    return out
+
+
+def _progress_printer(index: int, total: int):  # noqa: ANN202 - closure
+    def report(message: str, _fraction: float) -> None:
+        print(f"[{index}/{total}] {message}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    """Process files, store the results, print JSON lines or a summary."""
+    from models.storage import Store
+    from pipeline.runner import process
+    from pipeline.settings import get_settings
+    from pipeline.stage import StageContext, no_progress
+
+    settings = get_settings()
+    store = Store(settings.effective_database_url)
+    files = _expand(args.files)
+    if not files:
+        print("intake: no input files", file=sys.stderr)
+        return 2
+    show_progress = sys.stderr.isatty() and not args.quiet
+    failures = 0
+    for index, path in enumerate(files, start=1):
+        report = _progress_printer(index, len(files)) if show_progress else no_progress
+        result = process(path, StageContext(settings=settings, report=report), store)
+        failures += result.status.value != "processed"
+        if args.json:
+            print(json.dumps(result.to_contract(), ensure_ascii=False), flush=True)
+        else:
+            print(_summary_line(result), flush=True)
+    return 1 if failures == len(files) else 0
+
+
+def _summary_line(result) -> str:  # noqa: ANN001 - ProcessResult, imported lazily
+    if result.status.value != "processed":
+        return f"QUARANTINED {result.source}: {result.error}"
+    dup = " (already processed)" if result.duplicate else ""
+    if not result.referrals:
+        return f"processed   {result.source}{dup}: no referral ({result.document_type})"
+    parts = []
+    for ref in result.referrals:
+        t = ref.triage
+        parts.append(
+            f"pages {ref.pages} {t.urgency.value if t else '?'}/"
+            f"{t.specialty.value if t else '?'} {len(ref.fields)} fields, "
+            f"{len(ref.missing)} missing, {len(ref.problems)} problems"
+        )
+    return f"processed   {result.source}{dup}: " + "; ".join(parts)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (kept separate so tests can inspect it)."""
+    parser = argparse.ArgumentParser(
+        prog="intake", description="Referral intake: read faxed and scanned referrals."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("process", help="process files and store the referrals")
+    p.add_argument("files", nargs="+", help="PDF/TIFF/PNG/JPEG files or folders")
+    p.add_argument("--json", action="store_true", help="print one JSON object per input")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=cmd_process)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``intake`` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

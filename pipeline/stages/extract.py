@@ -1,0 +1,120 @@
+"""Extract: choose each field's value from the draft's candidates and tie it to a page box."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from extractors.fields.specialty import infer_specialty
+
+from extractors.fields.base import Candidate
+from models.document import Document
+from models.referral import Field, Referral, Source
+from models.vocab import FieldName
+from pipeline.stage import StageContext
+from pipeline.stages.split import Draft
+
+#: Fields a fax cover sheet can tell about every referral it carries.
+COVER_FIELDS = {
+    FieldName.REFERRING_NAME,
+    FieldName.REFERRING_PRACTICE,
+    FieldName.REFERRING_PHONE,
+    FieldName.REFERRING_FAX,
+    FieldName.REFERRING_NPI,
+    FieldName.REFERRAL_DATE,
+}
+_COVER_DISCOUNT = 0.9
+_LIST_FIELDS = {FieldName.REFERRAL_DIAGNOSES}
+
+
+def _source(document: Document, cand: Candidate) -> Source | None:
+    page = document.page(cand.page)
+    box = page.box_for(cand.start, cand.end)
+    if box is None:
+        return None
+    return Source(page=cand.page, box=box, text=page.text()[cand.start : cand.end])
+
+
+def _to_field(document: Document, cand: Candidate, confidence: float | None = None) -> Field:
+    return Field(
+        name=cand.name,
+        value=cand.value,
+        confidence=cand.confidence if confidence is None else confidence,
+        source=_source(document, cand),
+        extractor=cand.extractor,
+        notes=list(cand.notes),
+    )
+
+
+def _pool(draft: Draft) -> list[Candidate]:
+    """The draft's own candidates, plus cover-sheet candidates for the fields a cover tells."""
+    pool = [c for f in draft.findings for c in f.candidates]
+    own_pages = set(draft.pages)
+    for found in draft.shared:
+        if found.page in own_pages:
+            continue
+        pool.extend(
+            Candidate(**{**c.__dict__, "confidence": c.confidence * _COVER_DISCOUNT})
+            for c in found.candidates
+            if c.name in COVER_FIELDS
+        )
+    return pool
+
+
+def _best(cands: Iterable[Candidate]) -> Candidate | None:
+    return max(cands, key=lambda c: (c.confidence, -c.page, -c.start), default=None)
+
+
+def _list_field(document: Document, cands: list[Candidate]) -> Field | None:
+    """A list-valued field (diagnoses): the union of values, in order of first appearance."""
+    values: list[str] = []
+    for cand in sorted(cands, key=lambda c: (c.page, c.start)):
+        for value in cand.value if isinstance(cand.value, list) else [cand.value]:
+            if value not in values:
+                values.append(value)
+    best = _best(cands)
+    if best is None:
+        return None
+    confidence = sum(c.confidence for c in cands) / len(cands)
+    field = _to_field(document, best, confidence)
+    return field.model_copy(update={"value": values})
+
+
+def extract(document: Document, draft: Draft, ctx: StageContext) -> Referral:
+    """Build a Referral from the best candidate per field; infer the specialty if unstated."""
+    by_name: dict[FieldName, list[Candidate]] = {}
+    for cand in _pool(draft):
+        by_name.setdefault(cand.name, []).append(cand)
+    fields: dict[FieldName, Field] = {}
+    for name, cands in by_name.items():
+        if name in _LIST_FIELDS:
+            field = _list_field(document, cands)
+        else:
+            best = _best(cands)
+            field = _to_field(document, best) if best else None
+        if field is not None:
+            fields[name] = field
+    if FieldName.REFERRAL_SPECIALTY not in fields:
+        inferred = _inferred_specialty(fields, ctx)
+        if inferred is not None:
+            fields[FieldName.REFERRAL_SPECIALTY] = inferred
+    return Referral(document_id=document.id, pages=sorted(draft.pages), fields=fields)
+
+
+def _inferred_specialty(fields: dict[FieldName, Field], ctx: StageContext) -> Field | None:
+    question = fields.get(FieldName.REFERRAL_CLINICAL_QUESTION)
+    diagnoses = fields.get(FieldName.REFERRAL_DIAGNOSES)
+    codes = list(diagnoses.value) if diagnoses else []
+    text = str(question.value) if question else ""
+    if not text and not codes:
+        return None
+    specialty, confidence, _evidence = infer_specialty(
+        text, codes, model_path=ctx.settings.embedding_model_path
+    )
+    return Field(
+        name=FieldName.REFERRAL_SPECIALTY,
+        value=specialty.value,
+        confidence=confidence,
+        source=question.source if question else (diagnoses.source if diagnoses else None),
+        extractor="specialty.inferred",
+        notes=["inferred from clinical question and diagnoses"],
+    )

@@ -1,0 +1,102 @@
+"""Triage: urgency from what the referral states and from clinical red flags, with reasons.
+
+The most urgent of the stated urgency and every red flag that is not negated wins: a "routine"
+box ticked on a referral for suspected cancer is escalated, and the phrase that did it is shown
+with its page and box. Negated findings ("denies chest pain") never escalate.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from models.document import Document
+from models.referral import Field, Reason, Referral, Source, Triage
+from models.vocab import FieldName, Specialty, Urgency
+from pipeline.stage import StageContext
+from pipeline.stages.split import Draft
+
+_RANK = {Urgency.STAT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
+_DEFAULT_CONFIDENCE = 0.6
+
+
+def due_by(received: datetime, urgency: Urgency, ctx: StageContext) -> datetime:
+    """When the referral must be acted on, from the per-urgency targets in settings."""
+    hours = {
+        Urgency.STAT: ctx.settings.due_hours_stat,
+        Urgency.URGENT: ctx.settings.due_hours_urgent,
+        Urgency.ROUTINE: ctx.settings.due_hours_routine,
+    }[urgency]
+    return received + timedelta(hours=hours)
+
+
+def _flag_reasons(document: Document, draft: Draft) -> list[tuple[Urgency, Reason]]:
+    reasons = []
+    for found in draft.findings:
+        page = document.page(found.page)
+        for flag in found.red_flags:
+            if flag.negated:
+                continue
+            reasons.append(
+                (
+                    Urgency(flag.urgency),
+                    Reason(
+                        text=flag.text,
+                        rule=f"red_flag:{flag.rule}",
+                        page=found.page,
+                        box=page.box_for(flag.start, flag.end),
+                    ),
+                )
+            )
+    return reasons
+
+
+def triage(referral: Referral, document: Document, draft: Draft, ctx: StageContext) -> Referral:
+    """Decide urgency, specialty and due-by; set ``referral.urgency`` to the decision."""
+    stated = referral.fields.get(FieldName.REFERRAL_URGENCY)
+    decided: list[tuple[Urgency, Reason]] = []
+    if stated is not None:
+        src = stated.source
+        decided.append(
+            (
+                Urgency(stated.value),
+                Reason(
+                    text=src.text if src else str(stated.value),
+                    rule="stated",
+                    page=src.page if src else None,
+                    box=src.box if src else None,
+                ),
+            )
+        )
+    decided.extend(_flag_reasons(document, draft))
+    if decided:
+        urgency = min((u for u, _ in decided), key=_RANK.__getitem__)
+        reasons = [r for u, r in decided if u == urgency]
+    else:
+        urgency = Urgency.ROUTINE
+        reasons = [Reason(text="no stated urgency and no red flag", rule="default")]
+    specialty_value = referral.value(FieldName.REFERRAL_SPECIALTY)
+    specialty = Specialty(specialty_value) if specialty_value else Specialty.OTHER
+    fields = dict(referral.fields)
+    first = reasons[0]
+    if stated is None or Urgency(stated.value) != urgency:
+        fields[FieldName.REFERRAL_URGENCY] = Field(
+            name=FieldName.REFERRAL_URGENCY,
+            value=urgency.value,
+            confidence=_DEFAULT_CONFIDENCE if first.rule == "default" else 0.8,
+            source=Source(page=first.page, box=first.box, text=first.text)
+            if first.page and first.box
+            else None,
+            extractor="triage",
+            notes=[first.rule],
+        )
+    return referral.model_copy(
+        update={
+            "fields": fields,
+            "triage": Triage(
+                urgency=urgency,
+                specialty=specialty,
+                due_by=due_by(document.received_at, urgency, ctx),
+                reasons=reasons,
+            ),
+        }
+    )
