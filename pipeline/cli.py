@@ -6,8 +6,12 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.runner import ProcessResult
 
 DOCUMENT_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 
@@ -26,7 +30,7 @@ def _expand(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _progress_printer(index: int, total: int):  # noqa: ANN202 - closure
+def _progress_printer(index: int, total: int) -> Callable[[str, float], None]:
     def report(message: str, _fraction: float) -> None:
         print(f"[{index}/{total}] {message}", file=sys.stderr, flush=True)
 
@@ -59,7 +63,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     return 1 if failures == len(files) else 0
 
 
-def _summary_line(result) -> str:  # noqa: ANN001 - ProcessResult, imported lazily
+def _summary_line(result: ProcessResult) -> str:
     if result.status.value != "processed":
         return f"QUARANTINED {result.source}: {result.error}"
     dup = " (already processed)" if result.duplicate else ""
