@@ -22,9 +22,7 @@ def _expand(paths: Sequence[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(
-                sorted(p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
-            )
+            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES))
         else:
             out.append(path)
     return out
@@ -80,6 +78,28 @@ def _summary_line(result: ProcessResult) -> str:
     return f"processed   {result.source}{dup}: " + "; ".join(parts)
 
 
+def cmd_queue(args: argparse.Namespace) -> int:
+    """Print the review queue, most urgent first."""
+    from models.storage import Store
+    from pipeline.settings import get_settings
+
+    store = Store(get_settings().effective_database_url)
+    rows = store.queue(status=None if args.all else "needs_review")
+    print(
+        f"{'referral':10} {'urgency':8} {'specialty':24} {'due by':17} {'pages':8} "
+        f"{'problems':8} source"
+    )
+    for row in rows:
+        due = row["due_by"].strftime("%Y-%m-%d %H:%M") if row["due_by"] else "-"
+        pages = ",".join(str(p) for p in row["pages"])
+        print(
+            f"{row['id'][:8]:10} {row['urgency'] or '-':8} {row['specialty'] or '-':24} "
+            f"{due:17} {pages:8} {row['problems']:<8} {row['source']}"
+        )
+    print(f"{len(rows)} referral(s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (kept separate so tests can inspect it)."""
     parser = argparse.ArgumentParser(
@@ -92,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per input")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_process)
+    q = sub.add_parser("queue", help="list referrals waiting for review")
+    q.add_argument("--all", action="store_true", help="every status, not only needs_review")
+    q.set_defaults(func=cmd_queue)
     return parser
 
 

@@ -186,6 +186,33 @@ class Store:
             ).all()
             return [Page.model_validate(r.data) for r in rows]
 
+    def queue(self, status: str | None = "needs_review", limit: int = 200) -> list[dict[str, Any]]:
+        """Referrals for a queue view, most urgent and earliest due first."""
+        query = (
+            select(ReferralRow, DocumentRow.source_name)
+            .join(DocumentRow, DocumentRow.id == ReferralRow.document_id)
+            .order_by(ReferralRow.due_by, ReferralRow.created_at)
+            .limit(limit)
+        )
+        if status:
+            query = query.where(ReferralRow.status == status)
+        with self._sessions() as s:
+            rows = s.execute(query).all()
+        return [
+            {
+                "id": row.id,
+                "source": source,
+                "status": row.status,
+                "urgency": row.urgency,
+                "specialty": row.specialty,
+                "due_by": row.due_by,
+                "pages": row.data.get("pages", []),
+                "problems": len(row.data.get("problems", [])),
+                "missing": len(row.data.get("missing", [])),
+            }
+            for row, source in rows
+        ]
+
     def count_referrals(self, status: str | None = None) -> int:
         """How many referrals, optionally of one status."""
         query = select(func.count()).select_from(ReferralRow)
