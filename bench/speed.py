@@ -1,0 +1,136 @@
+"""Speed: digital-PDF pages/s, and the OCR pipeline's overhead over the raw tesseract CLI.
+
+    python -m bench.speed [--digital 40] [--fax 12]
+
+Runs pinned to one core. For fax pages, the same page images (each TIFF frame saved as its
+own single-page G3 TIFF, resolution tags kept) are also given to ``tesseract IMAGE - tsv``
+with ``OMP_THREAD_LIMIT=1``; the ratio is pipeline seconds per fax page / CLI seconds per page.
+Last line: JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from bench.common import documents, generated_set, isolated_environment
+
+TARGET_DIGITAL_PAGES_S = 10.0
+TARGET_OVERHEAD = 1.25
+
+
+def _pipeline_seconds(paths: list[Path]) -> tuple[float, int, float]:
+    """(total seconds, pages, first-document seconds) for processing ``paths`` in order."""
+    from models.storage import Store
+    from pipeline.runner import process
+    from pipeline.settings import Settings
+    from pipeline.stage import StageContext
+
+    settings = Settings()
+    store = Store(settings.effective_database_url)
+    ctx = StageContext(settings=settings)
+    total, pages, first = 0.0, 0, 0.0
+    for i, path in enumerate(paths):
+        start = time.perf_counter()
+        result = process(path, ctx, store)
+        elapsed = time.perf_counter() - start
+        first = elapsed if i == 0 else first
+        total += elapsed
+        pages += result.pages
+    return total, pages, first
+
+
+def _frames(paths: list[Path], out: Path) -> list[Path]:
+    """Each fax page as its own single-page TIFF, as the fax server delivered it."""
+    frames = []
+    for path in paths:
+        with Image.open(path) as img:
+            for i in range(getattr(img, "n_frames", 1)):
+                img.seek(i)
+                target = out / f"{path.stem}-{i + 1:03d}.tif"
+                compression = "group3" if img.mode == "1" else "tiff_lzw"
+                img.save(target, compression=compression, dpi=img.info.get("dpi", (204, 196)))
+                frames.append(target)
+    return frames
+
+
+def _tesseract_seconds(frames: list[Path]) -> float:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    start = time.perf_counter()
+    for frame in frames:
+        subprocess.run(
+            ["tesseract", str(frame), "-", "tsv"],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print figures; exit 0 (targets are reported, not enforced)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--digital", type=int, default=40, help="digital documents")
+    parser.add_argument("--fax", type=int, default=12, help="fax documents")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args(argv)
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    isolated_environment()
+    report: dict[str, Any] = {}
+
+    digital = documents(generated_set(args.digital, args.seed, "digital"))
+    seconds, pages, first = _pipeline_seconds(digital)
+    warm_pages_s = (pages - 1) / (seconds - first) if seconds > first and pages > 1 else 0.0
+    report["digital"] = {
+        "documents": len(digital),
+        "pages": pages,
+        "seconds": round(seconds, 3),
+        "pages_per_s": round(pages / seconds, 2),
+        "pages_per_s_warm": round(warm_pages_s, 2),
+        "first_document_s": round(first, 3),
+        "target_pages_per_s": TARGET_DIGITAL_PAGES_S,
+    }
+    print(
+        f"digital: {pages} pages in {seconds:.2f}s = {pages / seconds:.1f} pages/s "
+        f"(first document {first:.2f}s incl. model loading)"
+    )
+
+    faxes = [
+        p
+        for p in documents(generated_set(args.fax, args.seed, "fax_fine,fax_normal"))
+        if p.suffix.lower() in {".tif", ".tiff"}
+    ]
+    seconds, pages, _ = _pipeline_seconds(faxes)
+    with tempfile.TemporaryDirectory() as tmp:
+        frames = _frames(faxes, Path(tmp))
+        raw = _tesseract_seconds(frames)
+    ratio = (seconds / pages) / (raw / len(frames)) if pages and frames else 0.0
+    report["fax"] = {
+        "documents": len(faxes),
+        "pages": pages,
+        "pipeline_s": round(seconds, 3),
+        "pipeline_s_per_page": round(seconds / max(pages, 1), 3),
+        "tesseract_cli_s_per_page": round(raw / max(len(frames), 1), 3),
+        "overhead_ratio": round(ratio, 3),
+        "target_overhead_ratio": TARGET_OVERHEAD,
+    }
+    print(
+        f"fax: pipeline {seconds / max(pages, 1):.2f}s/page, tesseract CLI "
+        f"{raw / max(len(frames), 1):.2f}s/page, overhead ratio {ratio:.2f}"
+    )
+    print(json.dumps(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
