@@ -128,7 +128,8 @@ class Provider:
     @property
     def name(self) -> str:
         """Natural order without title or credentials: the truth form."""
-        return f"{self.first} {self.middle} {self.last}" if self.middle else f"{self.first} {self.last}"
+        mid = f" {self.middle}" if self.middle else ""
+        return f"{self.first}{mid} {self.last}"
 
 
 class PeopleFactory:
@@ -191,8 +192,9 @@ class PeopleFactory:
         city = f.city()
         practice = r.choice(PRACTICE_PATTERNS).format(city=city, last=last, last2=f.last_name())
         state = f.state_abbr(include_territories=False)
+        middle = f"{r.choice('ABCDEJKLMRST')}." if r.random() < 0.2 else ""
         return Provider(
-            first=first, last=last, middle=f"{r.choice('ABCDEJKLMRST')}." if r.random() < 0.2 else "",
+            first=first, last=last, middle=middle,
             credential=r.choice(CREDENTIALS), npi=make_npi(r), practice=practice,
             phone=make_phone(r), fax=make_phone(r),
             street=f"{f.building_number()} {f.street_name()}" + (
