@@ -1,0 +1,81 @@
+"""The engine contract: how a file page becomes a ``Page`` of words with boxes.
+
+Engines are small objects behind a structural ``Protocol`` (paperless-ngx parser registry,
+OCRmyPDF plugins): the registry asks each one for a ``score`` and the highest wins, ``None``
+declines. Everything an engine may depend on besides the file travels in a frozen
+``EngineContext`` so engines never read global settings and stay picklable for page-level
+parallelism.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from models.document import Page
+
+PDF = "application/pdf"
+TIFF = "image/tiff"
+PNG = "image/png"
+JPEG = "image/jpeg"
+MEDIA_TYPES = (PDF, TIFF, PNG, JPEG)
+IMAGE_TYPES = (TIFF, PNG, JPEG)
+
+
+@dataclass(frozen=True)
+class EngineContext:
+    """Settings for reading one page, frozen so engines cannot change them for each other.
+
+    Attributes:
+        ocr_dpi: Render resolution for PDF pages that need OCR (Tesseract likes ~300 dpi).
+        ocr_timeout_s: Hard limit for one Tesseract call; beyond it the page is retried later.
+        tesseract_lang: Tesseract language(s), e.g. ``"eng"`` or ``"eng+spa"``.
+        min_text_chars: A PDF text layer with fewer non-space characters is treated as
+            absent (a scanned page), so the page is OCRed instead.
+        workdir: Folder for the page image the review UI shows; ``None`` writes nothing.
+        image_dpi: Resolution of that page image.
+    """
+
+    ocr_dpi: int = 300
+    ocr_timeout_s: float = 60.0
+    tesseract_lang: str = "eng"
+    min_text_chars: int = 20
+    workdir: Path | None = None
+    image_dpi: int = 150
+
+
+@runtime_checkable
+class TextEngine(Protocol):
+    """Anything that can turn one page of a file into a ``Page``.
+
+    ``score`` must be cheap and side-effect free: the registry calls it on every engine for
+    every page. Return ``None`` to decline, a higher integer to win over other engines
+    (built-ins use 10 for OCR and 50 for the PDF text layer; plugins can outbid them).
+    """
+
+    name: str
+
+    def score(self, media_type: str, path: Path, page_no: int, ctx: EngineContext) -> int | None:
+        """How well this engine fits the page, or ``None`` to decline."""
+        ...
+
+    def read_page(self, path: Path, media_type: str, page_no: int, ctx: EngineContext) -> Page:
+        """Read 1-based page ``page_no`` of ``path`` into a ``Page``.
+
+        Raises:
+            models.errors.Rejected: the page can never be read (quarantine).
+            models.errors.Transient: worth retrying (e.g. an OCR timeout under load).
+            NoUsableText: a text-layer engine found no usable text; the registry falls back.
+        """
+        ...
+
+
+class NoUsableText(Exception):
+    """Raised by a text-layer engine when the page has no usable text layer.
+
+    It is the registry's cue for its one explicit fallback (text layer → OCR); it never
+    escapes ``extractors.registry.read_page``.
+    """

@@ -1,0 +1,185 @@
+"""Tesseract calls: OCR of one prepared image, and orientation detection (OSD).
+
+The only module that talks to pytesseract. It owns the subprocess rules OCRmyPDF taught us:
+``OMP_THREAD_LIMIT=1`` (parallelism is per page, ours), a timeout on every call, and one
+place that maps Tesseract's failures onto ``Transient``/``Rejected`` codes. Images go to
+Tesseract as uncompressed PGM files: no PNG encoding on our side, no decoding on its side.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+
+from extractors.base import EngineContext
+from extractors.layout import Piece, to_words
+from models.document import Word
+from models.errors import ErrorCode, Rejected, Transient
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+log = logging.getLogger(__name__)
+
+#: Mean word confidence (0–1) below which a result "looks wrong" and OSD is consulted.
+SUSPECT_CONFIDENCE = 0.6
+#: OSD orientation confidence needed before a page is turned.
+MIN_OSD_CONFIDENCE = 2.0
+_COMMON = frozenset(
+    {
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "for",
+        "is",
+        "on",
+        "with",
+        "a",
+        "an",
+        "by",
+        "at",
+        "from",
+        "or",
+        "as",
+        "be",
+        "are",
+        "was",
+        "this",
+        "that",
+        "patient",
+        "date",
+        "name",
+        "phone",
+        "fax",
+        "dr",
+        "md",
+        "please",
+        "referral",
+        "birth",
+        "address",
+        "insurance",
+    }
+)
+_WORD_CHARS = re.compile(r"[^a-z]")
+
+
+@dataclass
+class OcrResult:
+    """Words read from one image and their mean confidence (0–1)."""
+
+    words: list[Word]
+    confidence: float | None
+
+    def looks_wrong(self) -> bool:
+        """Garbage test: low mean confidence, or many words and not one common English word.
+
+        An upside-down page reads as confident-looking nonsense surprisingly often, hence the
+        second test.
+        """
+        if not self.words:
+            return True
+        if self.confidence is not None and self.confidence < SUSPECT_CONFIDENCE:
+            return True
+        common = sum(_WORD_CHARS.sub("", w.text.lower()) in _COMMON for w in self.words)
+        return len(self.words) >= 15 and common == 0
+
+
+def _run(func: object, *args: object, **kwargs: object) -> object:
+    """Call a pytesseract function, translating its failures into our error codes.
+
+    Raises:
+        Transient: ``OCR_TIMEOUT`` on timeout; ``OCR_FAILED`` when Tesseract was killed by a
+            signal (e.g. memory pressure), which may not happen again.
+        Rejected: ``OCR_FAILED`` when the binary is missing or Tesseract refuses the input.
+    """
+    try:
+        return func(*args, **kwargs)  # type: ignore[operator]
+    except pytesseract.TesseractNotFoundError as exc:
+        raise Rejected("tesseract is not installed", code=ErrorCode.OCR_FAILED) from exc
+    except pytesseract.TesseractError as exc:
+        if isinstance(exc.status, int) and exc.status < 0:
+            raise Transient("tesseract was killed", code=ErrorCode.OCR_FAILED) from exc
+        raise Rejected(
+            f"tesseract failed with status {exc.status}", code=ErrorCode.OCR_FAILED
+        ) from exc
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise Transient("tesseract timed out", code=ErrorCode.OCR_TIMEOUT) from exc
+        raise
+
+
+def _temp_image(gray: np.ndarray) -> Path:
+    """Write ``gray`` as an uncompressed PGM for Tesseract (no PNG encode/decode cost)."""
+    fd, name = tempfile.mkstemp(prefix="intake-ocr-", suffix=".pgm")
+    os.close(fd)
+    if not cv2.imwrite(name, gray):
+        raise OSError("cannot write OCR input image")
+    return Path(name)
+
+
+def ocr(gray: np.ndarray, ctx: EngineContext) -> OcrResult:
+    """Run Tesseract once and build words in reading order (boxes relative to ``gray``)."""
+    height, width = gray.shape
+    image = _temp_image(gray)
+    try:
+        data = _run(
+            pytesseract.image_to_data,
+            str(image),
+            lang=ctx.tesseract_lang,
+            config="--psm 3",
+            output_type=pytesseract.Output.DICT,
+            timeout=ctx.ocr_timeout_s,
+        )
+    finally:
+        image.unlink(missing_ok=True)
+    assert isinstance(data, dict)
+    lines: dict[tuple[int, int, int], list[tuple[str, float, float, float, float, float]]] = {}
+    confs: list[float] = []
+    for i, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        left, top = float(data["left"][i]), float(data["top"][i])
+        right, bottom = left + float(data["width"][i]), top + float(data["height"][i])
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        lines.setdefault(key, []).append((text, left, top, right, bottom, conf / 100.0))
+        confs.append(conf / 100.0)
+    pieces = [Piece(words, block=key[0]) for key, words in lines.items()]
+    words = to_words(pieces, width=width, height=height, new_blocks=False)
+    return OcrResult(words=words, confidence=sum(confs) / len(confs) if confs else None)
+
+
+def osd_turn(gray: np.ndarray, ctx: EngineContext) -> int | None:
+    """Clockwise degrees (0/90/180/270) that make the page upright, per Tesseract OSD.
+
+    Runs on a half-size copy (~0.5 s instead of ~1 s) and returns ``None`` when OSD has too
+    few characters to decide or is not confident.
+    """
+    small = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    image = _temp_image(small)
+    try:
+        osd = _run(
+            pytesseract.image_to_osd,
+            str(image),
+            config="--psm 0",
+            output_type=pytesseract.Output.DICT,
+            timeout=min(ctx.ocr_timeout_s, 30.0),
+        )
+    except Rejected:
+        return None  # "Too few characters": nothing to orient
+    finally:
+        image.unlink(missing_ok=True)
+    assert isinstance(osd, dict)
+    if float(osd.get("orientation_conf", 0.0)) < MIN_OSD_CONFIDENCE:
+        return None
+    return int(osd.get("rotate", 0)) % 360

@@ -1,0 +1,150 @@
+"""Turn one page of a PDF, TIFF, PNG or JPEG into a grayscale pixel array.
+
+PDFium is not thread-safe, and the embedded pipeline runs dramatiq worker *threads*, so
+every PDFium call in this package goes through ``PDFIUM_LOCK``. Tesseract runs as a
+subprocess and needs no lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageOps
+
+from extractors.base import PDF, TIFF
+from models.errors import ErrorCode, Rejected
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+#: Serialises PDFium calls (the library keeps global state).
+PDFIUM_LOCK = threading.RLock()
+
+#: Plausible scan resolutions; metadata outside this range is treated as missing.
+_DPI_RANGE = (50.0, 1200.0)
+#: Paper width assumed when an image carries no resolution (US Letter / A4 are close).
+_ASSUMED_WIDTH_IN = 8.5
+
+
+@dataclass(frozen=True)
+class Raster:
+    """A page as pixels, with the resolution the source declared.
+
+    Attributes:
+        gray: 8-bit grayscale, shape (height, width), 0 = black.
+        dpi: (x, y) resolution of the source; fax "normal" is (204, 98).
+        pdf_rotation: The PDF page's /Rotate, already applied by the renderer (0 for images).
+    """
+
+    gray: np.ndarray
+    dpi: tuple[float, float]
+    pdf_rotation: int = 0
+
+
+@contextmanager
+def open_pdf(path: Path) -> Iterator[pdfium.PdfDocument]:
+    """Open a PDF under the PDFium lock and close it afterwards.
+
+    Raises:
+        Rejected: ``CORRUPT_FILE`` if PDFium cannot load it.
+    """
+    with PDFIUM_LOCK:
+        try:
+            doc = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            raise Rejected("PDF cannot be opened", code=ErrorCode.CORRUPT_FILE) from exc
+        try:
+            yield doc
+        finally:
+            doc.close()
+
+
+def render_pdf_page(path: Path, page_no: int, dpi: float, *, rotation: int | None = None) -> Raster:
+    """Render 1-based ``page_no`` at ``dpi`` in grayscale.
+
+    Args:
+        path: The PDF.
+        page_no: 1-based page number.
+        dpi: Render resolution.
+        rotation: Clockwise degrees from the *unrotated* page; ``None`` keeps the page's
+            own /Rotate (what a viewer shows).
+
+    Raises:
+        Rejected: ``CORRUPT_FILE`` if the page is missing or cannot be rendered.
+    """
+    with open_pdf(path) as doc:
+        if not 1 <= page_no <= len(doc):
+            raise Rejected("page number out of range", code=ErrorCode.CORRUPT_FILE)
+        try:
+            page = doc[page_no - 1]
+            own = page.get_rotation()
+            rotation = own if rotation is None else rotation
+            bitmap = page.render(scale=dpi / 72.0, rotation=(rotation - own) % 360, grayscale=True)
+            gray = np.array(bitmap.to_numpy(), copy=True)
+        except pdfium.PdfiumError as exc:
+            raise Rejected("PDF page cannot be rendered", code=ErrorCode.CORRUPT_FILE) from exc
+    if gray.ndim == 3:
+        gray = gray[:, :, 0]
+    return Raster(gray=gray, dpi=(float(dpi), float(dpi)), pdf_rotation=rotation)
+
+
+def _declared_dpi(image: Image.Image) -> tuple[float, float]:
+    """Resolution from the file's metadata, or a guess from the short side (US Letter)."""
+    dpi = image.info.get("dpi")
+    try:
+        x, y = float(dpi[0]), float(dpi[1])  # type: ignore[index]
+    except (TypeError, ValueError, IndexError):
+        x = y = 0.0
+    lo, hi = _DPI_RANGE
+    if lo <= x <= hi and lo <= y <= hi:
+        return (round(x, 1), round(y, 1))  # PNG stores pixels/metre: 299.9994 → 300.0
+    if lo <= x <= hi:
+        return (round(x, 1), round(x, 1))
+    guess = max(lo, min(hi, round(min(image.size) / _ASSUMED_WIDTH_IN)))
+    return (float(guess), float(guess))
+
+
+def load_image_page(path: Path, media_type: str, page_no: int) -> Raster:
+    """Decode one frame of a TIFF (``page_no`` 1-based) or a PNG/JPEG as grayscale.
+
+    JPEG EXIF orientation is applied because phone photos of referrals rely on it.
+    ``sniff`` has already bounded the pixel count, so Pillow's bomb warning is silenced.
+
+    Raises:
+        Rejected: ``CORRUPT_FILE`` if the frame is missing or cannot be decoded.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if media_type == TIFF:
+                    image.seek(page_no - 1)
+                elif page_no != 1:
+                    raise Rejected("page number out of range", code=ErrorCode.CORRUPT_FILE)
+                dpi = _declared_dpi(image)
+                image.load()
+                frame = ImageOps.exif_transpose(image) if media_type != TIFF else image
+                if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
+                    background = Image.new("RGB", frame.size, (255, 255, 255))
+                    background.paste(frame.convert("RGBA"), mask=frame.convert("RGBA"))
+                    frame = background
+                gray = np.asarray(frame.convert("L"), dtype=np.uint8).copy()
+    except Rejected:
+        raise
+    except (OSError, EOFError, ValueError, SyntaxError) as exc:
+        raise Rejected("image frame cannot be decoded", code=ErrorCode.CORRUPT_FILE) from exc
+    return Raster(gray=gray, dpi=dpi)
+
+
+def load_page(path: Path, media_type: str, page_no: int, *, pdf_dpi: float) -> Raster:
+    """Pixels of one page of any supported file; PDFs are rendered at ``pdf_dpi``."""
+    if media_type == PDF:
+        return render_pdf_page(path, page_no, pdf_dpi)
+    return load_image_page(path, media_type, page_no)

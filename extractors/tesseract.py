@@ -1,0 +1,147 @@
+"""OCR engine: any page as pixels → ``Page`` (``TextSource.OCR``) via Tesseract.
+
+One page costs one Tesseract call in the common case; everything around it is cheap
+(``extractors.imaging``):
+
+1. pixels: PDF rendered at ``ctx.ocr_dpi``, a TIFF frame, a PNG/JPEG; fax pixels squared;
+2. blank page → ``TextSource.NONE`` without calling Tesseract;
+3. text running vertically (projection profiles, ~15 ms) → OSD picks 90° or 270° *before*
+   OCR, since OCR of a sideways page is ~5× slower and useless;
+4. deskew by projection profile when the tilt exceeds ``imaging.MIN_DESKEW_DEG``;
+5. OCR once; only if the result looks wrong (low confidence, no common words) OSD runs on a
+   half-size copy and the page is turned and read again (upside-down pages).
+
+Conventions: ``Page.rotation`` is the clockwise turn applied to the stored content to make
+it upright (for a PDF page this includes its /Rotate); ``Page.skew_degrees`` is the tilt
+found and removed (counter-clockwise positive); ``Page.dpi`` is the source's declared
+resolution (a fax "normal" TIFF is (204, 98)) while ``width_px``/``height_px`` are the
+upright, square-pixel image Tesseract read. Word boxes are fractions of that image, so
+they match the page image saved for the review UI at any resolution.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from extractors import imaging
+from extractors.base import IMAGE_TYPES, PDF, EngineContext
+from extractors.ocr import OcrResult, ocr, osd_turn
+from extractors.rasterize import load_page
+from models.document import Page
+from models.vocab import TextSource
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+#: Fax and low-resolution scans are resampled to at least this resolution before OCR.
+MIN_OCR_DPI = 0.0
+#: Median-filter pages from sources below this resolution (fax) before OCR.
+DESPECKLE_BELOW_DPI = 0.0
+#: Column/row profile ratio above which a page is taken to be sideways.
+SIDEWAYS_RATIO = 1.5
+
+
+def _turn_cw(gray: np.ndarray, degrees: int) -> np.ndarray:
+    """Rotate clockwise by a multiple of 90°."""
+    return imaging.rotate(gray, -degrees) if degrees % 360 else gray
+
+
+def _better(first: OcrResult, second: OcrResult) -> bool:
+    """True when ``second`` is the more believable reading of the page."""
+    if second.looks_wrong() != first.looks_wrong():
+        return not second.looks_wrong()
+    return (second.confidence or 0.0) > (first.confidence or 0.0)
+
+
+class TesseractEngine:
+    """Reads any page by OCR; the fallback for PDFs and the only engine for images."""
+
+    name = "tesseract"
+
+    def score(self, media_type: str, path: Path, page_no: int, ctx: EngineContext) -> int | None:
+        """10 for every supported type: lower than a usable PDF text layer."""
+        return 10 if media_type == PDF or media_type in IMAGE_TYPES else None
+
+    def read_page(self, path: Path, media_type: str, page_no: int, ctx: EngineContext) -> Page:
+        """Prepare the page image, OCR it, and return words in reading order.
+
+        Raises:
+            Rejected: ``CORRUPT_FILE`` (page cannot be decoded) or ``OCR_FAILED``.
+            Transient: ``OCR_TIMEOUT``, or Tesseract killed by a signal.
+        """
+        started = time.perf_counter()
+        raster = load_page(path, media_type, page_no, pdf_dpi=ctx.ocr_dpi)
+        gray, dpi = imaging.square_pixels(raster.gray, raster.dpi, min_dpi=MIN_OCR_DPI)
+        if min(raster.dpi) < DESPECKLE_BELOW_DPI:
+            gray = imaging.despeckle(gray)
+        if imaging.is_blank(gray):
+            log.debug("page %d blank, OCR skipped", page_no)
+            return self._page(page_no, raster.dpi, raster.pdf_rotation, gray, dpi, ctx)
+        turn = 0
+        points = imaging.ink_points(gray)
+        if imaging.sideways_score(points) > SIDEWAYS_RATIO:
+            turn = osd_turn(gray, ctx) or 90
+            gray = _turn_cw(gray, turn)
+            points = imaging.ink_points(gray)
+        skew = imaging.estimate_skew(points)
+        if abs(skew) >= imaging.MIN_DESKEW_DEG:
+            gray = imaging.rotate(gray, -skew)
+        else:
+            skew = 0.0
+        result = ocr(gray, ctx)
+        calls = 1
+        if result.looks_wrong():
+            extra = osd_turn(gray, ctx)
+            if extra:
+                turned = _turn_cw(gray, extra)
+                second = ocr(turned, ctx)
+                calls += 1
+                if _better(result, second):
+                    gray, result, turn = turned, second, (turn + extra) % 360
+        log.debug(
+            "page %d OCR: %d words, conf %.2f, turn %d, skew %.2f, %d calls, %.2f s",
+            page_no, len(result.words), result.confidence or 0.0, turn, skew, calls,
+            time.perf_counter() - started,
+        )  # fmt: skip
+        return self._page(
+            page_no, raster.dpi, raster.pdf_rotation + turn, gray, dpi, ctx,
+            result=result, skew=skew,
+        )  # fmt: skip
+
+    @staticmethod
+    def _page(
+        page_no: int,
+        source_dpi: tuple[float, float],
+        rotation: int,
+        gray: np.ndarray,
+        dpi: float,
+        ctx: EngineContext,
+        *,
+        result: OcrResult | None = None,
+        skew: float = 0.0,
+    ) -> Page:
+        """Build the ``Page`` and save the upright page image for the review UI."""
+        image_path = None
+        if ctx.workdir is not None:
+            small = imaging.resize_to_dpi(gray, dpi, min(dpi, ctx.image_dpi))
+            target = imaging.page_image_path(ctx.workdir, page_no)
+            image_path = str(imaging.write_png_atomic(small, target))
+        height, width = gray.shape
+        return Page(
+            number=page_no,
+            width_px=width,
+            height_px=height,
+            dpi=source_dpi,
+            rotation=rotation % 360,
+            skew_degrees=skew,
+            text_source=TextSource.OCR if result is not None else TextSource.NONE,
+            ocr_confidence=result.confidence if result is not None else None,
+            image_path=image_path,
+            words=result.words if result is not None else [],
+        )
