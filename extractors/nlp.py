@@ -1,0 +1,93 @@
+"""The field pipeline: a blank spaCy English pipeline plus our field components.
+
+``build_nlp`` reads ``extractors/fields/config.cfg`` (spaCy's config format: ``[nlp] pipeline``
+and one ``[components.<name>]`` section each), so a site can drop, reorder or re-tune field
+extractors without touching code. Component modules are imported here, not at package import,
+so ``import extractors`` stays light and a component still being written by a colleague (its
+factory not importable yet) is skipped with a warning instead of breaking the pipeline.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import spacy
+from spacy.language import Language
+from thinc.api import Config
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from models.document import Page
+
+__all__ = ["DEFAULT_CONFIG", "build_nlp", "make_doc"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONFIG = Path(__file__).parent / "fields" / "config.cfg"
+_FIELDS_PACKAGE = "extractors.fields"
+
+
+def _ensure_factory(factory: str) -> bool:
+    """Import the module that registers ``factory`` ("intake_<module>") if needed.
+
+    Returns:
+        True when the factory is registered with spaCy.
+    """
+    if Language.has_factory(factory):
+        return True
+    module = factory.removeprefix("intake_")
+    try:
+        importlib.import_module(f"{_FIELDS_PACKAGE}.{module}")
+    except ImportError as exc:
+        log.warning("field component %s not importable (%s); skipped", factory, type(exc).__name__)
+        return False
+    if not Language.has_factory(factory):
+        log.warning("module for field component %s registers no such factory; skipped", factory)
+        return False
+    return True
+
+
+@lru_cache(maxsize=8)
+def _build(config_path: Path) -> Language:
+    config = Config().from_disk(config_path)
+    nlp = spacy.blank(config.get("nlp", {}).get("lang", "en"))
+    components = config.get("components", {})
+    for name in config.get("nlp", {}).get("pipeline", []):
+        settings = dict(components.get(name, {}))
+        factory = settings.pop("factory", f"intake_{name}")
+        if _ensure_factory(factory):
+            nlp.add_pipe(factory, name=name, config=settings)
+    log.info("field pipeline built: %s", ", ".join(nlp.pipe_names))
+    return nlp
+
+
+def build_nlp(config_path: Path | None = None) -> Language:
+    """The field pipeline described by ``config_path`` (default: ``fields/config.cfg``), cached.
+
+    Args:
+        config_path: a spaCy-style config; one ``[components.<name>]`` section per component,
+            with ``factory = "intake_<module>"`` naming the module in ``extractors/fields``.
+
+    Returns:
+        A ``spacy.blank`` pipeline with every importable component added, in config order.
+        The same object is returned for the same path: components are stateless per document.
+    """
+    return _build(Path(config_path or DEFAULT_CONFIG).resolve())
+
+
+def make_doc(nlp: Language, page: Page) -> Doc:
+    """Run the field pipeline over one page.
+
+    The Doc's text is ``page.text()``, so span character offsets are page offsets, and the Page
+    rides along in ``doc.user_data["page"]`` for layout-aware components.
+    """
+    doc = nlp.make_doc(page.text())
+    doc.user_data["page"] = page
+    for _name, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
