@@ -174,9 +174,11 @@ def describe(code: str) -> str:
     return icd.get_description(code)
 
 
-def pick_item(rng: random.Random, *, red_flag: bool | None = None) -> Item:
-    """A random item, optionally restricted to red-flag / no-red-flag items."""
-    pool = [i for i in ITEMS if red_flag is None or i.red_flag == red_flag]
+def pick_item(rng: random.Random, *, red_flag: bool | None = None,
+              specialty: str | None = None) -> Item:
+    """A random item, optionally restricted to red-flag / no-red-flag items or a specialty."""
+    pool = [i for i in ITEMS if (red_flag is None or i.red_flag == red_flag)
+            and (specialty is None or i.specialty == specialty)]
     return rng.choice(pool)
 
 
@@ -184,9 +186,12 @@ def specialty_label(rng: random.Random, specialty: str) -> str:
     return rng.choice(SPECIALTY_WORDS[specialty])
 
 
-def notes_text(rng: random.Random, item: Item) -> list[str]:
-    """Paragraphs of a clinical-notes page: HPI, ROS with negated findings, meds, vitals, plan."""
-    negs = rng.sample(NEGATED_FINDINGS, k=3)
+def notes_text(rng: random.Random, item: Item, negations: tuple[str, ...] = ()) -> list[str]:
+    """Paragraphs of a clinical-notes page: HPI, ROS with negated findings, meds, vitals, plan.
+
+    ``negations`` forces specific negated findings (e.g. for a committed negation test case).
+    """
+    negs = [*negations, *rng.sample(NEGATED_FINDINGS, k=3)][:3]
     ros = f"ROS: {negs[0]}; {negs[1]}; {negs[2]}. Otherwise negative."
     meds = ", ".join(rng.sample(MEDS, k=rng.randint(2, 4)))
     vitals = VITALS_FMT.format(sys=rng.randint(112, 148), dia=rng.randint(66, 92),

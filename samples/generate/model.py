@@ -56,6 +56,7 @@ class Case:
     stated_urgency: str | None
     specialty_stated: bool
     style: Styler
+    negations: tuple[str, ...] = ()
     printed: set[str] = field(default_factory=set)
 
     @property
@@ -105,10 +106,11 @@ class Doc:
 
 
 def new_case(ctx: Ctx, *, provider: Provider | None = None, red_flag: bool | None = None,
-             urgency_modes: tuple[str, ...] = ("checkbox", "words", "none")) -> Case:
+             urgency_modes: tuple[str, ...] = ("checkbox", "words", "none"),
+             specialty: str | None = None, negations: tuple[str, ...] = ()) -> Case:
     """A random referral; urgency is stated in ~2/3 of cases (by checkbox or words)."""
     r = ctx.rng
-    item = pick_item(r, red_flag=red_flag)
+    item = pick_item(r, red_flag=red_flag, specialty=specialty)
     mode = r.choice(urgency_modes)
     stated = None
     if mode != "none":
@@ -119,4 +121,5 @@ def new_case(ctx: Ctx, *, provider: Provider | None = None, red_flag: bool | Non
         patient=ctx.people.patient(), provider=provider or ctx.people.provider(), item=item,
         referral_date=ctx.today - timedelta(days=r.randint(0, 6)), urgency_mode=mode,
         stated_urgency=stated, specialty_stated=r.random() < 0.7, style=Styler(r),
+        negations=negations,
     )

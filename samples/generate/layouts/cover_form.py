@@ -8,10 +8,12 @@ from samples.generate.model import Ctx, Doc, new_case
 
 
 def build(ctx: Ctx, *, notes: bool | None = None, red_flag: bool | None = None,
-          urgency_modes: tuple[str, ...] = ("checkbox", "words", "none")) -> Doc:
+          urgency_modes: tuple[str, ...] = ("checkbox", "words", "none"),
+          specialty: str | None = None, negations: tuple[str, ...] = ()) -> Doc:
     """Cover + form; ``notes`` adds a progress-note page (a 3-page fax)."""
     r = ctx.rng
-    case = new_case(ctx, red_flag=red_flag, urgency_modes=urgency_modes)
+    case = new_case(ctx, red_flag=red_flag, urgency_modes=urgency_modes, specialty=specialty,
+                    negations=negations)
     with_notes = r.random() < 0.4 if notes is None else notes
     n = 3 if with_notes else 2
     regarding = r.choice(["Referral", "New patient referral", "Patient referral - please schedule",

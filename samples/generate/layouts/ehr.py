@@ -45,7 +45,14 @@ def build(ctx: Ctx, *, red_flag: bool | None = None) -> Doc:
         colw = (pen.right - pen.left) / 2
         rowh = pen.size * 1.9
         top = pen.y + pen.size * 1.2
-        rows = [demo[i:i + 2] for i in range(0, len(demo), 2)]
+        rows: list[list[tuple[str, str, str]]] = []
+        for cell in demo:  # the address gets a full-width row of its own
+            full = bool(rows) and (len(rows[-1]) == 2 or rows[-1][0][0] == "Address")
+            if cell[0] == "Address" or not rows or full:
+                rows.append([cell])
+            else:
+                rows[-1].append(cell)
+        lw = max(pen.width(f"{lab}:", bold=True) for lab, _, _ in demo) + 8
         c.setLineWidth(0.6)
         for i, row in enumerate(rows):
             y = top - (i + 1) * rowh
@@ -53,7 +60,7 @@ def build(ctx: Ctx, *, red_flag: bool | None = None) -> Doc:
             for j, (lab, val, _) in enumerate(row):
                 x = pen.left + j * colw
                 pen.text(x + 4, y + rowh * 0.32, f"{lab}:", bold=True)
-                pen.text(x + 4 + pen.size * 6.5, y + rowh * 0.32, val)
+                pen.text(x + 4 + lw, y + rowh * 0.32, val)
         pen.y = top - len(rows) * rowh - pen.lead * 1.5
         pen.line("Referral Order", bold=True, size=pen.size + 4)
         pen.rule()

@@ -166,7 +166,7 @@ def form_page(ctx: Ctx, case: Case, *, title: str | None = None) -> PageFn:
 def notes_page(ctx: Ctx, case: Case) -> PageFn:
     """A progress-note page that follows a form; carries negated red flags in its ROS."""
     r = ctx.rng
-    paras = notes_text(r, case.item)
+    paras = notes_text(r, case.item, case.negations)
     title = r.choice(["Progress Note", "Clinical Notes", "Office Visit Note", "Visit Summary"])
     p, s = case.patient, case.style
 

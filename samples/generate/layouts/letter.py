@@ -24,15 +24,17 @@ URGENCY_SENTENCES = {
 
 
 def build(ctx: Ctx, *, red_flag: bool | None = None,
-          urgency_modes: tuple[str, ...] = ("words", "none")) -> Doc:
+          urgency_modes: tuple[str, ...] = ("words", "none"), specialty: str | None = None,
+          negations: tuple[str, ...] = ()) -> Doc:
     r = ctx.rng
-    case = new_case(ctx, red_flag=red_flag, urgency_modes=urgency_modes)
+    case = new_case(ctx, red_flag=red_flag, urgency_modes=urgency_modes, specialty=specialty,
+                    negations=negations)
     p, d, s = case.patient, case.provider, case.style
     name = s.patient_name(p.first, p.middle, p.last, last_first=False)
     spec = specialty_label(r, case.item.specialty) if case.specialty_stated else ""
     show_npi, show_phone, show_ins = r.random() < 0.8, r.random() < 0.4, r.random() < 0.4
     show_dx = r.random() < 0.5
-    negs = r.sample(NEGATED_FINDINGS, k=2)
+    negs = [*negations, *r.sample(NEGATED_FINDINGS, k=2)][:2]
     salutation = r.choice(["Dear Colleague,", "Dear Doctor,",
                            f"Dear Dr. {ctx.people.fake.last_name()},"])
     case.mark("patient.name", "patient.dob", "referring.name", "referring.practice",
@@ -71,7 +73,7 @@ def build(ctx: Ctx, *, red_flag: bool | None = None,
         pen.skip(0.4)
         pen.para(case.item.question)
         pen.skip(0.4)
-        extra = f"On review of systems the patient {negs[0].lower()}, and {negs[1].lower()}."
+        extra = f"Review of systems: {negs[0][0].upper()}{negs[0][1:]}; {negs[1].lower()}."
         if show_dx:
             extra += " Diagnoses: " + ", ".join(case.item.codes) + "."
         pen.para(extra)
