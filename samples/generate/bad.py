@@ -30,7 +30,7 @@ BAD: dict[str, tuple[str, dict[str, Any], str]] = {
     "garbage": ("garbage.tif", {"error_code": "corrupt_file"},
                 "TIFF magic bytes followed by random garbage"),
     "encrypted": ("encrypted.pdf", {"error_code": "encrypted_pdf"},
-                  "real referral PDF with a user password (AES-256)"),
+                  "real referral PDF with a user password (RC4-128)"),
     "png_named_as": ("png_named_as.pdf", {"status": "processed", "referrals": []},
                      "blank PNG with a .pdf name: sniffed by content, processed, no referral"),
     "docx_named_as": ("docx_named_as.pdf", {"error_code": "unsupported_type"},
@@ -92,8 +92,11 @@ def write_bad(out: Path) -> list[tuple[str, dict[str, Any], str]]:
     for name, data in files.items():
         (out / name).write_bytes(data)
     with pikepdf.open(io.BytesIO(pdf)) as p:
-        p.save(out / "encrypted.pdf", encryption=pikepdf.Encryption(user="s3cret", owner="owner",
-                                                                   R=6))
+        # RC4-128 with a static ID: byte-stable across regenerations (AES salts are random);
+        # any standard security handler makes the file need a password just the same.
+        p.save(out / "encrypted.pdf", static_id=True,
+               encryption=pikepdf.Encryption(user="s3cret", owner="owner", R=4, aes=False,
+                                                     metadata=False))
     Image.new("L", (850, 1100), 255).save(out / "png_named_as.pdf", format="PNG")
     Image.new("L", (1, 1), 255).save(out / "tiny_1x1.png")
     Image.new("1", (20000, 20000), 1).save(out / "huge_20000x20000.png", optimize=True)
