@@ -112,6 +112,22 @@ def ink_points(gray: np.ndarray, limit: int = 60_000) -> InkPoints:
     return xs.astype(np.float64) - mask.shape[1] / 2, ys.astype(np.float64) - mask.shape[0] / 2
 
 
+def _angle_score(points: InkPoints, deg: float) -> float:
+    """Profile sharpness when ink is projected onto the axis at ``deg`` (0 = rows)."""
+    xs, ys = points
+    rad = np.deg2rad(deg)
+    offset = np.hypot(xs, ys).max() + 2
+    return _profile_score((ys * np.cos(rad) + xs * np.sin(rad) + offset).astype(np.int64))
+
+
+def _search(points: InkPoints, centre: float, step: float) -> tuple[float, float]:
+    """Best angle and its score within ±``MAX_SKEW_DEG`` of ``centre`` at ``step``."""
+    angles = np.arange(centre - MAX_SKEW_DEG, centre + MAX_SKEW_DEG + 1e-9, step)
+    scores = [_angle_score(points, a) for a in angles]
+    best = int(np.argmax(scores))
+    return float(angles[best]), scores[best]
+
+
 def estimate_skew(points: InkPoints) -> float:
     """Angle (degrees, counter-clockwise positive) by which text lines are tilted.
 
@@ -119,34 +135,26 @@ def estimate_skew(points: InkPoints) -> float:
     along their own direction. Coarse 0.5° steps over ±6°, then 0.1° around the best; on
     ~60k sampled ink points this takes a few milliseconds.
     """
-    xs, ys = points
-    if xs.size < 200:
+    if points[0].size < 200:
         return 0.0
-    offset = np.hypot(xs, ys).max() + 2
-
-    def score(deg: float) -> float:
-        rad = np.deg2rad(deg)
-        proj = ys * np.cos(rad) + xs * np.sin(rad) + offset
-        return _profile_score(proj.astype(np.int64))
-
-    coarse = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, 0.5)
-    best = max(coarse, key=score)
-    fine = np.arange(best - 0.4, best + 0.4 + 1e-9, 0.1)
-    return round(float(max(fine, key=score)), 2)
+    coarse, _ = _search(points, 0.0, 0.5)
+    fine = np.arange(coarse - 0.4, coarse + 0.4 + 1e-9, 0.1)
+    return round(float(max(fine, key=lambda a: _angle_score(points, a))), 2)
 
 
 def sideways_score(points: InkPoints) -> float:
-    """Column-profile sharpness over row-profile sharpness; > ~1.5 means text runs vertically.
+    """Best column-profile sharpness over best row-profile sharpness (each within ±6°).
 
     Lines of horizontal text make the row profile alternate ink/gap sharply; turned by 90°
-    the columns do instead. It cannot tell 90° from 270° (OSD does that) nor 0° from 180°.
+    the columns do instead. Searching a few degrees either side keeps a skewed but upright
+    page (whose row profile is smeared at exactly 0°) from looking sideways. A ratio
+    > ~1.5 means text runs vertically; it cannot tell 90° from 270° (OSD does) nor 0° from
+    180°.
     """
-    xs, ys = points
-    if xs.size < 200:
+    if points[0].size < 200:
         return 0.0
-    offset = int(max(np.abs(xs).max(), np.abs(ys).max())) + 2
-    rows = _profile_score((ys + offset).astype(np.int64))
-    cols = _profile_score((xs + offset).astype(np.int64))
+    _, rows = _search(points, 0.0, 1.0)
+    _, cols = _search(points, 90.0, 1.0)
     return cols / rows if rows else 0.0
 
 

@@ -85,10 +85,12 @@ class TesseractEngine:
             return self._page(page_no, raster.dpi, raster.pdf_rotation, gray, dpi, ctx)
         turn = 0
         points = imaging.ink_points(gray)
-        if imaging.sideways_score(points) > SIDEWAYS_RATIO:
-            turn = osd_turn(gray, ctx) or 90
-            gray = _turn_cw(gray, turn)
-            points = imaging.ink_points(gray)
+        sideways = imaging.sideways_score(points) > SIDEWAYS_RATIO
+        if sideways:
+            turn = osd_turn(gray, ctx) or 0
+            if turn:
+                gray = _turn_cw(gray, turn)
+                points = imaging.ink_points(gray)
         skew = imaging.estimate_skew(points)
         if abs(skew) >= imaging.MIN_DESKEW_DEG:
             gray = imaging.rotate(gray, -skew)
@@ -98,7 +100,9 @@ class TesseractEngine:
         calls = 1
         if result.looks_wrong():
             extra = osd_turn(gray, ctx)
-            if extra:
+            # OSD undecided on a page that looks sideways: try both quarter turns.
+            candidates = [extra] if extra else ([90, 270] if sideways and not turn else [])
+            for extra in candidates:
                 turned = _turn_cw(gray, extra)
                 second = ocr(turned, ctx)
                 calls += 1
@@ -106,13 +110,24 @@ class TesseractEngine:
                     gray, result, turn = turned, second, (turn + extra) % 360
         log.debug(
             "page %d OCR: %d words, conf %.2f, turn %d, skew %.2f, %d calls, %.2f s",
-            page_no, len(result.words), result.confidence or 0.0, turn, skew, calls,
+            page_no,
+            len(result.words),
+            result.confidence or 0.0,
+            turn,
+            skew,
+            calls,
             time.perf_counter() - started,
-        )  # fmt: skip
+        )
         return self._page(
-            page_no, raster.dpi, raster.pdf_rotation + turn, gray, dpi, ctx,
-            result=result, skew=skew,
-        )  # fmt: skip
+            page_no,
+            raster.dpi,
+            raster.pdf_rotation + turn,
+            gray,
+            dpi,
+            ctx,
+            result=result,
+            skew=skew,
+        )
 
     @staticmethod
     def _page(

@@ -1,0 +1,113 @@
+"""PDF text layer engine: words, boxes, reading order, rotation, speed, and declining."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from extractors import pdf_text
+from extractors.base import EngineContext, NoUsableText
+from extractors.pdf_text import PdfTextEngine
+from models.vocab import TextSource
+from tests.extractors.factories import (
+    FORM_ROWS,
+    PAGE_TWO,
+    PARAGRAPH,
+    ordered_in,
+    value_position,
+    write_form_pdf,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PDF = "application/pdf"
+ENGINE = PdfTextEngine()
+
+
+def test_reads_words_in_reading_order(form_pdf: Path, engine_ctx: EngineContext) -> None:
+    page = ENGINE.read_page(form_pdf, PDF, 1, engine_ctx)
+    assert page.text_source is TextSource.TEXT_LAYER
+    assert page.ocr_confidence is None
+    assert all(w.confidence == 1.0 for w in page.words)
+    text = page.text()
+    assert ordered_in(text, ["Outpatient Referral", *(v for row in FORM_ROWS for v in row)])
+    assert ordered_in(text, PARAGRAPH)
+
+
+def test_label_and_value_share_a_line(form_pdf: Path, engine_ctx: EngineContext) -> None:
+    lines = ENGINE.read_page(form_pdf, PDF, 1, engine_ctx).text().splitlines()
+    for label, value in FORM_ROWS:
+        assert f"{label} {value}" in lines
+
+
+def test_word_box_is_where_it_was_drawn(form_pdf: Path, engine_ctx: EngineContext) -> None:
+    page = ENGINE.read_page(form_pdf, PDF, 1, engine_ctx)
+    for row in range(len(FORM_ROWS)):
+        drawn = value_position(row)
+        word = next(w for w in page.words if w.text == drawn.text)
+        assert word.box.x0 == pytest.approx(drawn.x0, abs=0.01)
+        assert word.box.cy == pytest.approx(drawn.y_mid, abs=0.01)
+
+
+def test_second_page_and_page_geometry(form_pdf: Path, engine_ctx: EngineContext) -> None:
+    page = ENGINE.read_page(form_pdf, PDF, 2, engine_ctx)
+    assert page.number == 2
+    assert (page.width_px, page.height_px, page.dpi) == (1275, 1650, (150.0, 150.0))
+    assert page.text().splitlines() == list(PAGE_TWO)
+
+
+def test_page_image_is_written_atomically(form_pdf: Path, engine_ctx: EngineContext) -> None:
+    page = ENGINE.read_page(form_pdf, PDF, 1, engine_ctx)
+    assert engine_ctx.workdir is not None
+    assert page.image_path == str(engine_ctx.workdir / "0001.png")
+    with Image.open(page.image_path) as image:
+        assert abs(image.width - 1275) <= 1 and abs(image.height - 1650) <= 1
+    assert [p.name for p in engine_ctx.workdir.iterdir()] == ["0001.png"]
+
+
+def test_no_workdir_writes_no_image(form_pdf: Path) -> None:
+    assert ENGINE.read_page(form_pdf, PDF, 1, EngineContext()).image_path is None
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_rotated_page_reads_upright(tmp_path: Path, form_pdf: Path, rotate: int) -> None:
+    """GIVEN a page displayed sideways by /Rotate WHEN read THEN text and boxes are upright."""
+    path = tmp_path / f"rot{rotate}.pdf"
+    with pikepdf.open(form_pdf) as pdf:
+        pdf.pages[0].Rotate = rotate
+        pdf.save(path)
+    page = ENGINE.read_page(path, PDF, 1, EngineContext(workdir=tmp_path))
+    assert page.rotation == 0  # /Rotate and our turn cancel out: content was upright
+    assert f"{FORM_ROWS[0][0]} {FORM_ROWS[0][1]}" in page.text().splitlines()
+    drawn = value_position(0)
+    word = next(w for w in page.words if w.text == drawn.text)
+    assert word.box.x0 == pytest.approx(drawn.x0, abs=0.01)
+
+
+def test_scanned_pdf_declines(scanned_pdf: Path) -> None:
+    ctx = EngineContext()
+    assert ENGINE.score(PDF, scanned_pdf, 1, ctx) is None
+    with pytest.raises(NoUsableText):
+        ENGINE.read_page(scanned_pdf, PDF, 1, ctx)
+
+
+def test_images_are_declined(form_pdf: Path) -> None:
+    assert ENGINE.score("image/png", form_pdf, 1, EngineContext()) is None
+
+
+def test_text_layer_is_fast(tmp_path: Path) -> None:
+    """The pipeline must do ≥ 10 digital pages/s in total; this engine gets a few ms of it."""
+    pdf = write_form_pdf(tmp_path / "speed.pdf")
+    pdf_text._cache.clear()
+    pdf_text._extract(pdf, 1)  # warm-up: imports, fonts
+    runs = 20
+    started = time.perf_counter()
+    for _ in range(runs):
+        pdf_text._extract(pdf, 1)
+    per_page = (time.perf_counter() - started) / runs
+    assert per_page < 0.03, f"{per_page * 1000:.1f} ms/page"
