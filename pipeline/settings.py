@@ -59,6 +59,39 @@ class Settings(BaseSettings):
     due_hours_urgent: float = Field(default=72.0, description="Hours for an urgent referral.")
     due_hours_routine: float = Field(default=336.0, description="Hours for a routine referral.")
     phone_region: str = Field(default="US", description="Default region for phone numbers.")
+    # -- inbox and workers (issue 3) ----------------------------------------------------
+    inbox: Path | None = Field(
+        default=None, description="Watched fax inbox; None means DATA_DIR/inbox."
+    )
+    file_store: Path | None = Field(
+        default=None, description="Content-addressed copies of inputs; shared by all workers."
+    )
+    watch_polling: bool = Field(
+        default=False, description="Poll the inbox instead of inotify (NFS/SMB shares)."
+    )
+    inbox_poll_s: float = Field(default=1.0, description="How often the inbox is checked.")
+    stable_s: float = Field(
+        default=3.0, description="Quiet period: size and mtime unchanged this long = complete."
+    )
+    inbox_rescan_s: float = Field(
+        default=60.0, description="Full rescan of the inbox (catches missed events)."
+    )
+    stall_s: float = Field(
+        default=900.0, description="Re-send a document whose job made no progress this long."
+    )
+    worker_threads: int = Field(
+        default=0, description="Worker threads per process; 0 means one per CPU."
+    )
+    page_time_limit_s: float = Field(
+        default=300.0, description="Outer time limit of one page's actor (Tesseract has its own)."
+    )
+    max_retries: int = Field(default=3, description="Retries of a transient failure.")
+    retry_backoff_s: float = Field(
+        default=2.0, description="First retry delay; doubles per retry (capped at 10 min)."
+    )
+    broker_heartbeat_s: float = Field(
+        default=60.0, description="Redis: a worker silent this long is dead; its work is requeued."
+    )
 
     @property
     def effective_database_url(self) -> str:
@@ -76,6 +109,16 @@ class Settings(BaseSettings):
     def archive_dir(self) -> Path:
         """Originals whose results are committed."""
         return self.data_dir / "archive"
+
+    @property
+    def inbox_dir(self) -> Path:
+        """The watched inbox (``INTAKE_INBOX``, default ``DATA_DIR/inbox``)."""
+        return self.inbox if self.inbox is not None else self.data_dir / "inbox"
+
+    @property
+    def file_store_dir(self) -> Path:
+        """Content-addressed input copies (``INTAKE_FILE_STORE``, default ``DATA_DIR/files``)."""
+        return self.file_store if self.file_store is not None else self.data_dir / "files"
 
     @property
     def quarantine_dir(self) -> Path:
