@@ -46,6 +46,7 @@ class Pen:
     left: float = 60.0
     right: float = PAGE_W - 60.0
     y: float = PAGE_H - 60.0
+    min_size: float = 9.0  # floor for any text this pen draws (10 pt for normal-res faxes)
 
     @property
     def regular(self) -> str:
@@ -63,13 +64,14 @@ class Pen:
              ) -> float:
         """Draw ``s`` at (x, y); return the x just after it."""
         font = self.bold if bold else self.regular
-        sz = size or self.size
+        sz = max(size or self.size, self.min_size)
         self.c.setFont(font, sz)
         self.c.drawString(x, y, s)
         return x + pdfmetrics.stringWidth(s, font, sz)
 
     def width(self, s: str, *, bold: bool = False, size: float | None = None) -> float:
-        return pdfmetrics.stringWidth(s, self.bold if bold else self.regular, size or self.size)
+        sz = max(size or self.size, self.min_size)
+        return pdfmetrics.stringWidth(s, self.bold if bold else self.regular, sz)
 
     def line(self, s: str, *, bold: bool = False, size: float | None = None, x: float | None = None,
              center: bool = False) -> None:
@@ -143,10 +145,11 @@ class Pen:
 
 
 def new_pen(c: Canvas, rng: random.Random, *, min_size: float) -> Pen:
-    """A pen with a random family and size in [max(9, min_size), 12] pt."""
+    """A pen with a random family and size in [max(9, min_size), 12] pt; nothing it draws is
+    smaller than ``min_size`` (small box labels are clamped up to it)."""
     fam = rng.choice(list(FAMILIES))
     size = rng.choice([s for s in (9.0, 9.5, 10.0, 10.5, 11.0, 12.0) if s >= min_size])
-    return Pen(c, family=fam, size=size, left=rng.uniform(50, 72))
+    return Pen(c, family=fam, size=size, left=rng.uniform(50, 72), min_size=min_size)
 
 
 def fax_header(c: Canvas, text: str, page: int, pages: int) -> None:

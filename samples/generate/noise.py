@@ -30,19 +30,24 @@ def turn(img: Image.Image, rotation: int, skew: float) -> Image.Image:
 
 def fax_page(page: Image.Image, yres: int, rotation: int, skew: float, rng: random.Random
              ) -> Image.Image:
-    """Degrade one bilevel fax page (as rendered by Ghostscript at 204 x ``yres``)."""
+    """Threshold and degrade one grey page rendered at 204 x ``yres`` dpi into a bilevel page.
+
+    The threshold is high (light grey counts as black) so thin strokes survive, as on a real
+    fax scanner; normal resolution gets an even higher one because its rows are twice as tall.
+    """
     gray = page.convert("L")
+    fine = yres > 150
     if rotation or skew:
         w, h = gray.size
         sq = gray.resize((w, round(h * FAX_X_DPI / yres)), Image.Resampling.BILINEAR)
         sq = turn(sq, rotation, skew)
         sw, sh = sq.size
         gray = sq.resize((sw, round(sh * yres / FAX_X_DPI)), Image.Resampling.BILINEAR)
-    if rng.random() < 0.6:  # toner smear / thin strokes: blur then re-threshold
+    if fine and rng.random() < 0.5:  # toner smear: blur then threshold
         gray = gray.filter(ImageFilter.BoxBlur(0.6))
     arr = np.asarray(gray, dtype=np.uint8).copy()
     nrng = np.random.default_rng(rng.randint(0, 2**32 - 1))
-    thr = rng.randint(115, 165)
+    thr = rng.randint(150, 200) if fine else rng.randint(180, 215)
     black = arr < thr
     h, w = black.shape
     density = rng.uniform(2e-5, 2.5e-4)
@@ -53,7 +58,7 @@ def fax_page(page: Image.Image, yres: int, rotation: int, skew: float, rng: rand
     for _ in range(clusters):  # small blotches from dirt on the scanner glass
         cy, cx = rng.randrange(h), rng.randrange(w)
         black[cy:cy + rng.randint(2, 4), cx:cx + rng.randint(2, 5)] = True
-    drop = nrng.random(black.shape) < rng.uniform(0.0, 0.01)
+    drop = nrng.random(black.shape) < rng.uniform(0.0, 0.006 if fine else 0.003)
     black &= ~drop  # dropouts inside strokes
     if rng.random() < 0.2:  # dirty scan head: a thin vertical streak
         x = rng.randrange(w)

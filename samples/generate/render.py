@@ -1,8 +1,10 @@
 """Rendering: reportlab for digital PDFs, Ghostscript for fax TIFFs and scan rasters.
 
-Ghostscript's ``tiffg3`` device is what fax software uses to rasterise, so its thresholding is
-the realistic starting point; Pillow then adds noise and writes a multi-page Group 3 TIFF that
-keeps the non-square resolution in its tags.
+Fax pages are rasterised by Ghostscript at the fax resolution (204 x 196 or 204 x 98) in
+anti-aliased grey and then thresholded, the way a fax machine's scanner samples grey and
+decides black/white. Ghostscript's own ``tiffg3`` device point-samples instead, which erases
+thin strokes (Courier at 98 lpi became unreadable), so it is not used. Pillow adds the noise and
+writes a multi-page Group 3 TIFF that keeps the non-square resolution in its tags.
 """
 
 from __future__ import annotations
@@ -52,33 +54,28 @@ def stamp_text(doc: Doc, when: date, rng: random.Random) -> str | None:
 
 
 def _gs(pdf: bytes, device: str, res: str, out: Path) -> None:
+    """Rasterise with anti-aliasing (ignored by bilevel devices)."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
         f.write(pdf)
         f.flush()
         subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", f"-sDEVICE={device}",
-                        f"-r{res}", "-dFIXEDMEDIA", "-sPAPERSIZE=letter",
+                        f"-r{res}", "-dFIXEDMEDIA", "-sPAPERSIZE=letter", "-dTextAlphaBits=4",
+                        "-dGraphicsAlphaBits=4",
                         f"-sOutputFile={out}", f.name], check=True, capture_output=True)
 
 
 def write_fax_tiff(pdf: bytes, out: Path, variant: str, rotations: dict[int, int],
                    skews: dict[int, float], rng: random.Random) -> None:
-    """PDF -> Ghostscript G3 TIFF -> noise -> multi-page G3 TIFF at 204 x 196|98 dpi."""
+    """PDF -> Ghostscript grey raster at 204 x 196|98 -> threshold + noise -> G3 TIFF."""
     yres = FAX_RES[variant]
-    with tempfile.TemporaryDirectory() as tmp:
-        raw = Path(tmp) / "raw.tif"
-        _gs(pdf, "tiffg3", f"204x{yres}", raw)
-        with Image.open(raw) as im:
-            frames = []
-            for i in range(getattr(im, "n_frames", 1)):
-                im.seek(i)
-                frames.append(fax_page(im.copy(), yres, rotations.get(i + 1, 0),
-                                       skews.get(i + 1, 0.0), rng))
+    frames = [fax_page(page, yres, rotations.get(i, 0), skews.get(i, 0.0), rng)
+              for i, page in enumerate(raster_pages(pdf, f"204x{yres}"), start=1)]
     frames[0].save(out, format="TIFF", compression="group3", dpi=(204, yres), save_all=True,
                    append_images=frames[1:])
 
 
-def raster_pages(pdf: bytes, dpi: int) -> list[Image.Image]:
-    """Grayscale rasters of every page at ``dpi`` (via Ghostscript's pnggray device)."""
+def raster_pages(pdf: bytes, dpi: int | str) -> list[Image.Image]:
+    """Grayscale rasters of every page at ``dpi`` ('200' or '204x98'), via Ghostscript."""
     with tempfile.TemporaryDirectory() as tmp:
         pattern = Path(tmp) / "p%03d.png"
         _gs(pdf, "pnggray", str(dpi), pattern)
