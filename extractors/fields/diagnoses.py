@@ -1,0 +1,185 @@
+"""referral.diagnoses: ICD-10-CM codes, validated, with OCR repairs where the pattern is known.
+
+A code-shaped token becomes a candidate only if ``simple_icd_10_cm`` knows it (after adding
+the dot). Fax OCR confuses I/1, O/0, S/5 and B/8; a repair is tried only on those characters
+and kept only if the repaired code is valid — then the candidate carries
+``notes=("ocr_repaired",)`` and a lower confidence. Where the code sits matters: inside a
+Diagnosis field (or on a line saying ICD/Dx) codes are trusted; elsewhere only dotted,
+letter-first codes count, and never inside a member ID, phone, NPI or zip value.
+
+The field is list-valued: each code is its own candidate (its own box), and the extract stage
+takes the union in page order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.fields.base import add_candidate, page_of
+from extractors.fields.clinical_layout import extend_field, labelled, page_lines
+from extractors.fields.clinical_rules import compile_phrases, load_rules
+from models.vocab import FieldName
+
+EXTRACTOR = "fields.diagnoses@1"
+KEY = str(FieldName.REFERRAL_DIAGNOSES)
+_MAX_VARIANTS = 64
+
+CODE_RE = re.compile(
+    r"(?<![\w.\-$#/:])"
+    r"(?P<head>[A-Za-z0158][0-9OoIlSBZ|][0-9A-Za-z])"
+    r"(?:(?P<dot>\.)(?P<tail>[0-9A-Za-z]{1,4})|(?P<bare>[0-9A-Za-z]{1,4}))?"
+    r"(?![\w\-]|\.\w|/\d)"
+)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[dict[str, str], dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    rules = load_rules("diagnoses.yaml")
+    excluded = compile_phrases(rules["excluded_labels"]).pattern
+    return (
+        {str(k): str(v) for k, v in rules["first_char"].items()},
+        {str(k): str(v) for k, v in rules["numeric_char"].items()},
+        re.compile(rf"(?:{excluded})\s*(?:#|no\.?|number)?\s*[:#]", re.IGNORECASE),
+        compile_phrases(rules["context_words"]),
+    )
+
+
+@lru_cache(maxsize=4096)
+def validate_code(raw: str) -> tuple[str, bool] | None:
+    """The valid ICD-10-CM code ``raw`` stands for, and whether it needed an OCR repair.
+
+    Args:
+        raw: a code-shaped token as printed ("I48.91", "I4891", "148.91", "ROO.2").
+
+    Returns:
+        ``(code with dot, repaired)`` or ``None`` when neither the token nor any repair of the
+        known confusions is a valid code (chapters and blocks do not count).
+    """
+    import simple_icd_10_cm as icd
+
+    first_map, numeric_map, _, _ = _rules()
+    body = raw.replace(".", "")
+    if len(body) < 3:
+        return None
+    options: list[list[str]] = []
+    for pos, char in enumerate(body):
+        opts = [char.upper()]
+        if pos == 0 and char in first_map:
+            opts = [first_map[char]]
+        elif pos == 1 and not char.isdigit():
+            opts = [numeric_map[char]] if char in numeric_map else []
+        elif pos > 1 and char in numeric_map:
+            opts.append(numeric_map[char])
+        if not opts or not (opts[0].isalnum()):
+            return None
+        options.append(opts)
+    for variant in itertools.islice(itertools.product(*options), _MAX_VARIANTS):
+        code = "".join(variant)
+        if icd.is_valid_item(code) and not icd.is_chapter_or_block(code):
+            return icd.add_dot(code), code != body.upper()
+    return None
+
+
+class DiagnosesComponent:
+    """Marks each valid ICD-10-CM code on the page as a ``referral.diagnoses`` candidate."""
+
+    def __init__(
+        self, field_confidence: float = 0.95, context_confidence: float = 0.85,
+        loose_confidence: float = 0.7, repair_penalty: float = 0.2,
+    ) -> None:
+        """Confidences for a code in a Diagnosis field, on an ICD/Dx line, and elsewhere."""
+        self.field_confidence = field_confidence
+        self.context_confidence = context_confidence
+        self.loose_confidence = loose_confidence
+        self.repair_penalty = repair_penalty
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add one candidate per distinct code (its most trusted occurrence)."""
+        text = doc.text
+        regions = self._regions(text, doc)
+        lines = page_lines(text)
+        _, _, excluded_re, context_re = _rules()
+        best: dict[str, tuple[float, int, int, bool]] = {}
+        for match in CODE_RE.finditer(text):
+            raw = match.group(0)
+            if not any(c.isdigit() for c in raw[1:]):
+                continue  # words like "ISO", "SOB" read as codes only by repairing every char
+            line = next(ln for ln in lines if ln.start <= match.start() <= ln.end)
+            if self._in_excluded_value(text, line.start, match.start(), excluded_re):
+                continue
+            in_field = any(s <= match.start() < e for s, e in regions)
+            on_context_line = bool(context_re.search(text, line.start, line.end))
+            dotted = match.group("dot") is not None
+            letter_first = raw[0].isalpha()
+            if not (in_field or on_context_line) and not (dotted and letter_first):
+                continue
+            found = validate_code(raw)
+            if found is None:
+                continue
+            code, repaired = found
+            if repaired and not (in_field or on_context_line) and not raw[0].isalpha():
+                continue
+            conf = (self.field_confidence if in_field else
+                    self.context_confidence if on_context_line else self.loose_confidence)
+            if repaired:
+                conf -= self.repair_penalty
+            if code not in best or conf > best[code][0]:
+                best[code] = (conf, match.start(), match.end(), repaired)
+        for code, (conf, start, end, repaired) in sorted(best.items(), key=lambda kv: kv[1][1]):
+            notes = ("ocr_repaired",) if repaired else ()
+            add_candidate(doc, start, end, FieldName.REFERRAL_DIAGNOSES, code, conf, EXTRACTOR,
+                          notes)
+        return doc
+
+    @staticmethod
+    def _regions(text: str, doc: Doc) -> list[tuple[int, int]]:
+        """Character ranges of Diagnosis fields, following code lists down the page."""
+        lines = page_lines(text, page_of(doc))
+        out: list[tuple[int, int]] = []
+        for item in labelled(text, KEY, page_of(doc)):
+            end = max(item.end, extend_field(text, lines, item.start, max_extra=6))
+            out.append((item.label_start, end))
+        return out
+
+    @staticmethod
+    def _in_excluded_value(text: str, line_start: int, pos: int, excluded: re.Pattern[str]) -> bool:
+        """True when the nearest label before ``pos`` on its line is a non-diagnosis label."""
+        before = text[line_start:pos]
+        last_label = None
+        for m in re.finditer(r"[A-Za-z][\w .#/-]{0,30}?\s*[:#]", before):
+            last_label = m
+        return bool(last_label and excluded.fullmatch(last_label.group(0).strip()))
+
+
+@Language.factory(
+    "intake_diagnoses",
+    default_config={
+        "field_confidence": 0.95,
+        "context_confidence": 0.85,
+        "loose_confidence": 0.7,
+        "repair_penalty": 0.2,
+    },
+    assigns=["doc.spans"],
+)
+def make_diagnoses(
+    nlp: Language, name: str, field_confidence: float, context_confidence: float,
+    loose_confidence: float, repair_penalty: float,
+) -> DiagnosesComponent:
+    """spaCy factory for :class:`DiagnosesComponent`."""
+    return DiagnosesComponent(field_confidence, context_confidence, loose_confidence,
+                              repair_penalty)
+
+
+def collect_codes(values: list[object]) -> list[str]:
+    """Distinct codes in order of first appearance from candidate values (str or list)."""
+    out: list[str] = []
+    for value in values:
+        for code in value if isinstance(value, list) else [value]:
+            if isinstance(code, str) and code not in out:
+                out.append(code)
+    return out

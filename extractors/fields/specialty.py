@@ -1,0 +1,111 @@
+"""referral.specialty: the specialty a referral is sent to.
+
+On a page the component marks only a *stated* specialty — the value after "Referred to:",
+"Specialty:", "Consult:" (read through the synonym lexicon, fuzzily for OCR noise), or a
+phrase such as "referring her to your cardiology clinic" / "GI consult requested". Inferring
+an unstated specialty needs the whole referral (its question and diagnoses may sit on other
+pages), so the pipeline calls :func:`infer_specialty` once per referral.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.fields.base import add_candidate, page_of
+from extractors.fields.clinical_layout import labelled
+from extractors.fields.specialty_inference import infer_specialty
+from extractors.fields.clinical_rules import clean_key
+from extractors.fields.specialty_lexicon import lexicon, match_specialty
+from models.vocab import FieldName, Specialty
+
+__all__ = ["EXTRACTOR", "SpecialtyComponent", "infer_specialty", "match_specialty"]
+
+EXTRACTOR = "fields.specialty@1"
+KEY = str(FieldName.REFERRAL_SPECIALTY)
+_SERVICE = r"(?:clinic|department|dept\.?|service|specialist|team|center|centre|consult\w*|referral|evaluation)"
+
+
+@lru_cache(maxsize=1)
+def _text_patterns() -> list[tuple[re.Pattern[str], float]]:
+    """Free-text phrases that name the specialty, each with its confidence."""
+    lex = lexicon()
+    any_syn = lex.synonym_re.pattern
+    specific = lex.text_synonym_re.pattern
+    flags = re.IGNORECASE
+    return [
+        # "CARDIOLOGY REFERRAL", "GI consult requested", "Neurology consultation request"
+        (re.compile(rf"(?P<sp>{specific})\s+(?:referral|consult(?:ation)?)\b", flags), 0.85),
+        # "referring him to your cardiology clinic", "refer to the heart clinic"
+        (
+            re.compile(
+                rf"\brefer(?:ring|red)?\b[^.\n]{{0,60}}?\bto\s+(?:the\s+|your\s+|our\s+)?"
+                rf"(?:(?P<sp>{specific})\b|(?P<sp2>{any_syn})\s+{_SERVICE})",
+                flags,
+            ),
+            0.8,
+        ),
+        # "referral to ENT", "consultation with dermatology"
+        (
+            re.compile(
+                rf"\b(?:referral|consult(?:ation)?)\s+(?:to|with)\s+(?:the\s+|your\s+)?"
+                rf"(?P<sp>{specific})\b",
+                flags,
+            ),
+            0.82,
+        ),
+    ]
+
+
+class SpecialtyComponent:
+    """Marks stated specialties on a page; never guesses (inference is per referral)."""
+
+    def __init__(self, stated_confidence: float = 0.95, phrase_confidence: float = 0.8) -> None:
+        """Set the confidence of a value after a label, and the floor for a text phrase."""
+        self.stated_confidence = stated_confidence
+        self.phrase_confidence = phrase_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add ``referral.specialty`` candidates to ``doc.spans["fields"]``."""
+        text = doc.text
+        marked: list[tuple[int, int]] = []
+        for item in labelled(text, KEY, page_of(doc)):
+            value = text[item.start : item.end]
+            found = match_specialty(value)
+            if found is None:
+                continue
+            specialty, score, s, e = found
+            notes = () if score >= 0.92 else ("fuzzy_match",)
+            conf = self.stated_confidence * (1.0 if score >= 0.92 else score * 0.9)
+            start, end = item.start + s, item.start + e
+            if add_candidate(doc, start, end, FieldName.REFERRAL_SPECIALTY, specialty.value,
+                             conf, EXTRACTOR, notes) is not None:
+                marked.append((start, end))
+        for pattern, conf in _text_patterns():
+            for match in pattern.finditer(text):
+                group = "sp2" if "sp2" in pattern.groupindex and match.group("sp2") else "sp"
+                start, end = match.span(group)
+                if start < 0 or any(s <= start < e for s, e in marked):
+                    continue
+                specialty = lexicon().synonyms.get(clean_key(match.group(group)))
+                if specialty is None or specialty is Specialty.OTHER:
+                    continue
+                add_candidate(doc, start, end, FieldName.REFERRAL_SPECIALTY, specialty.value,
+                              min(conf, self.phrase_confidence + 0.05), EXTRACTOR, ("phrase",))
+                marked.append((start, end))
+        return doc
+
+
+@Language.factory(
+    "intake_specialty",
+    default_config={"stated_confidence": 0.95, "phrase_confidence": 0.8},
+    assigns=["doc.spans"],
+)
+def make_specialty(
+    nlp: Language, name: str, stated_confidence: float, phrase_confidence: float
+) -> SpecialtyComponent:
+    """spaCy factory for :class:`SpecialtyComponent`."""
+    return SpecialtyComponent(stated_confidence, phrase_confidence)

@@ -1,0 +1,122 @@
+"""The specialty lexicon (``rules/specialties.yaml``) compiled once: synonyms, keywords, ICD map.
+
+Shared by the stated-specialty component (synonyms after a label) and the inference
+(keywords, ICD-10 prefixes, prototype descriptions) so both read one data file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from extractors.fields.clinical_rules import clean_key, compile_phrases, load_rules
+from models.vocab import Specialty
+
+_FUZZY_MIN_LEN = 5
+_FUZZY_CUTOFF = 86.0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled view of the specialty rules."""
+
+    synonyms: dict[str, Specialty]
+    synonym_re: re.Pattern[str]
+    text_synonym_re: re.Pattern[str]
+    keywords: dict[Specialty, re.Pattern[str]]
+    prototypes: dict[Specialty, str]
+    icd: dict[str, tuple[Specialty, ...]]
+    vascular_re: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The compiled lexicon (cached for the process)."""
+    rules = load_rules("specialties.yaml")
+    synonyms: dict[str, Specialty] = {}
+    keywords: dict[Specialty, re.Pattern[str]] = {}
+    prototypes: dict[Specialty, str] = {}
+    icd: dict[str, list[Specialty]] = {}
+    raw: list[str] = []
+    for name, spec in rules["specialties"].items():
+        specialty = Specialty(name)
+        for syn in spec.get("synonyms", []):
+            synonyms.setdefault(clean_key(syn), specialty)
+            raw.append(str(syn))
+        if spec.get("keywords"):
+            keywords[specialty] = compile_phrases(spec["keywords"])
+        prototypes[specialty] = " ".join(str(spec.get("prototype", "")).split())
+        for prefix in spec.get("icd", []):
+            icd.setdefault(str(prefix).upper().replace(".", ""), []).append(specialty)
+    ambiguous = {clean_key(a) for a in rules.get("ambiguous_in_text", [])}
+    all_syn = [s for s in raw if clean_key(s)]
+    text_syn = [s for s in all_syn if clean_key(s) not in ambiguous and len(clean_key(s)) > 2]
+    return Lexicon(
+        synonyms=synonyms,
+        synonym_re=compile_phrases(all_syn),
+        text_synonym_re=compile_phrases(text_syn),
+        keywords=keywords,
+        prototypes=prototypes,
+        icd={k: tuple(v) for k, v in icd.items()},
+        vascular_re=compile_phrases(rules.get("vascular_terms", [])),
+    )
+
+
+def match_specialty(value: str) -> tuple[Specialty, float, int, int] | None:
+    """Read a stated specialty ("Cardiology", "GI", "Heme/Onc", OCR-damaged "Cardiolgy").
+
+    Tries, in order: the whole value is a synonym; a synonym inside the value (the leftmost,
+    longest); a fuzzy match of the whole value or of one of its 1–3-word windows against the
+    longer synonyms (short ones like "GI" are too easy to hit by chance).
+
+    Args:
+        value: the text after a "Referred to:"/"Specialty:" label.
+
+    Returns:
+        ``(specialty, score 0–1, start, end)`` with the offsets of the matched part of
+        ``value``, or ``None``.
+    """
+    lex = lexicon()
+    key = clean_key(value)
+    if not key:
+        return None
+    if key in lex.synonyms:
+        return lex.synonyms[key], 1.0, 0, len(value)
+    match = lex.synonym_re.search(value)
+    if match:
+        specialty = lex.synonyms.get(clean_key(match.group(0)))
+        if specialty is not None:
+            return specialty, 0.92, match.start(), match.end()
+    choices = [s for s in lex.synonyms if len(s) >= _FUZZY_MIN_LEN]
+    best: tuple[Specialty, float, int, int] | None = None
+    for text, start, end in _windows(value):
+        found = process.extractOne(
+            clean_key(text), choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+        )
+        if found and (best is None or found[1] / 100 > best[1]):
+            best = (lex.synonyms[found[0]], found[1] / 100, start, end)
+    return best
+
+
+def _windows(value: str) -> list[tuple[str, int, int]]:
+    """The whole value and its 1–3-word windows, with offsets."""
+    words = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", value)]
+    out = [(value, 0, len(value))]
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            start, end = words[i][1], words[i + size - 1][2]
+            out.append((value[start:end], start, end))
+    return out
+
+
+def icd_specialties(code: str) -> tuple[Specialty, ...]:
+    """Specialties an ICD-10-CM code points to: the longest matching prefix in the lexicon."""
+    key = code.upper().replace(".", "")
+    for length in range(len(key), 0, -1):
+        found = lexicon().icd.get(key[:length])
+        if found:
+            return found
+    return ()
