@@ -99,7 +99,12 @@ class Pen:
         x0 = self.left if x is None else x
         end = self.text(x0, self.y, label, bold=bold_label)
         vx = max(end + self.size * 0.5, x0 + tab)
-        return self.text(vx, self.y, value)
+        lines = simpleSplit(value, self.regular, max(self.size, self.min_size), self.right - vx)
+        for i, ln in enumerate(lines or [""]):  # long values wrap under themselves
+            if i:
+                self.y -= self.lead
+            end = self.text(vx, self.y, ln)
+        return end
 
     def field_box(self, label: str, value: str, x: float, w: float, *, y: float | None = None
                   ) -> None:

@@ -63,10 +63,16 @@ def cover_page(ctx: Ctx, sender: Provider, style: Styler, *, pages: int, when: d
         ]
         if boxed:
             half = (pen.right - pen.left) / 2 - 6
-            for i in range(0, len(rows), 2):
-                for j, (lab, val) in enumerate(rows[i:i + 2]):
-                    pen.field_box(lab.rstrip(":"), val, pen.left + j * (half + 12), half)
+            i = 0
+            while i < len(rows):  # two boxes a row unless a value is too wide for half
+                pair = rows[i:i + 2]
+                if any(pen.width(v) > half - 10 for _, v in pair):
+                    pair = pair[:1]
+                w = half if len(pair) == 2 else pen.right - pen.left
+                for j, (lab, val) in enumerate(pair):
+                    pen.field_box(lab.rstrip(":"), val, pen.left + j * (half + 12), w)
                 pen.y -= pen.size * 3.6
+                i += len(pair)
         else:
             for lab, val in rows:
                 pen.field_right(lab, val, tab=pen.size * 9)

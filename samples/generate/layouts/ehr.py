@@ -86,7 +86,7 @@ def build(ctx: Ctx, *, red_flag: bool | None = None) -> Doc:
         pen.skip(0.5)
         pen.line("Referring Provider:", bold=True)
         pen.line(f"{s.provider_name(d.first, d.middle, d.last, d.credential)}   NPI {d.npi}")
-        pen.line(f"{d.practice}, {d.street}, {d.city_line}")
+        pen.para(f"{d.practice}, {d.street}, {d.city_line}")
         pen.line(f"Ph: {s.phone(d.phone)}   Fax: {s.phone(d.fax)}")
         pen.skip(2)
         pen.line(f"{system} - Page 1 of 1", size=pen.size - 1)
