@@ -77,7 +77,7 @@ class Lexicon:
     """The loaded label lexicon (see ``rules/labels.yaml`` for the meaning of each part)."""
 
     entries: dict[str, Entry]
-    scopes: dict[str, dict[str, str | None]]
+    scopes: dict[str, dict[str, tuple[str | None, float]]]
     defaults: dict[str, tuple[str | None, float]]
     inline: frozenset[str]
     max_words: int
@@ -96,7 +96,7 @@ class Lexicon:
             return None, 0.0
         scopes = self.scopes.get(entry.generic, {})
         if section is not None and section in scopes:
-            return scopes[section], 1.0
+            return scopes[section]
         return self.defaults.get(entry.generic, (None, 0.0))
 
     def lookup(self, text: str) -> Match | None:
@@ -161,13 +161,16 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         for w in wordings:
             _add(entries, w, Entry(w, key=key, section=opens.get(key)))
             max_words = max(max_words, len(w.split()))
-    scopes: dict[str, dict[str, str | None]] = {}
+    scopes: dict[str, dict[str, tuple[str | None, float]]] = {}
     defaults: dict[str, tuple[str | None, float]] = {}
     for name, spec in data.get("generic", {}).items():
         for w in spec["wordings"]:
             _add(entries, w, Entry(w, generic=name))
             max_words = max(max_words, len(w.split()))
-        scopes[name] = dict(spec.get("scopes", {}))
+        scopes[name] = {
+            sec: (tuple(v) if isinstance(v, list) else (v, 1.0))
+            for sec, v in spec.get("scopes", {}).items()
+        }
         key, factor = spec.get("default", [None, 0.0])
         defaults[name] = (key, float(factor))
     return Lexicon(

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from models.document import Page
 
 OPENER_REACH = 0.15  # page heights a "From: …" / "Patient: …" label scopes the lines below
+LETTERHEAD_MAX = 0.25  # letterhead contact lines sit in the top quarter of a page
 COLUMN_TOL = 0.02  # page widths of slack when aligning a value under its label
 MAX_RIGHT_GAP = 0.35  # a value further right than this is another column's text
 _SEX_WORDS = {"m", "f", "x", "u", "male", "female", "unknown", "other", "nonbinary", "non-binary"}
@@ -220,6 +221,7 @@ class Layout:
         self.tokens, self.lines = _tokens(page)
         self._starts = [t.start for t in self.tokens]
         raw = [lab for line in self.lines for lab in _match_line(lex, self.text, self.tokens, line)]
+        self.letterhead_bottom = _letterhead_bottom(self.tokens, raw)
         self.scopes = self._scopes(raw)
         self.labels = self._resolve(lex, raw)
         self.strong = {lab.first for lab in self.labels if lab.header or lab.delim != "none"}
@@ -240,7 +242,7 @@ class Layout:
         out = list(full)
         for op in openers:
             enclosing = self.section_for(op.first, op.first)
-            same = enclosing is not None and enclosing != op.section
+            same = enclosing not in (None, "letterhead", op.section)
             out.append(
                 _Scope(op.section, op.first, op.x0, op.y0, op.line, full=False, same_line_only=same)
             )
@@ -265,7 +267,7 @@ class Layout:
                 continue
             cands.append(sc)
         if not cands:
-            return None
+            return "letterhead" if tok.y0 < self.letterhead_bottom else None
         top = max(sc.y0 for sc in cands)
         near = [sc for sc in cands if sc.y0 >= top - 0.012]
         return max(near, key=lambda sc: (sc.x0, sc.first)).section
@@ -435,6 +437,18 @@ class Layout:
             out.append((self.tokens[k].start, self.tokens[end - 1].end))
             y, exclude = self.tokens[k].y1, self.tokens[k].line
         return out
+
+
+def _letterhead_bottom(toks: list[Token], raw: list[Label]) -> float:
+    """Top of the first form label or header: above it (and in the top quarter) is letterhead.
+
+    A letter or cover sheet opens with the sender's name and contact lines; a "Phone"/"Fax"
+    there is the sender's, not the patient's.
+    """
+    for lab in raw:
+        if (lab.entry.key or lab.entry.header) and lab.delim != "none" and lab.score >= 0.9:
+            return min(toks[lab.first].y0, LETTERHEAD_MAX)
+    return LETTERHEAD_MAX
 
 
 def _with(lab: Label, key: str | None, score: float, section: str | None, *, header: bool) -> Label:

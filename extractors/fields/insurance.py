@@ -1,0 +1,173 @@
+"""Insurance: ``insurance.payer``, ``insurance.member_id``, ``insurance.group_number``.
+
+The payer is taken as printed after a payer label (or the option ticked in a checkbox row);
+a small payer lexicon (``rules/payers.yaml``) raises confidence when the value is a known
+insurer and finds payers named in letters ("Insurance: Aetna, member ID ..."), but an unknown
+payer after a payer label is still accepted. IDs are identifier-shaped values after their label.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.fields.base import add_candidate, page_of
+from extractors.fields.ids import clean_identifier
+from extractors.fields.layout import labelled_values, ocr_confidence
+from extractors.fields.prose import checked_option
+from models.vocab import FieldName
+
+__all__ = ["InsuranceComponent", "clean_payer", "known_payer"]
+
+EXTRACTOR = "fields.insurance@1"
+PAYERS_PATH = Path(__file__).parent / "rules" / "payers.yaml"
+_ID_FIELDS = {
+    "insurance.member_id": FieldName.INSURANCE_MEMBER_ID,
+    "insurance.group_number": FieldName.INSURANCE_GROUP_NUMBER,
+}
+_PAYER_END = re.compile(r"\s*(?:[,;()|]|\.\s|\s-\s|\s{2,}|$)")
+_NOT_PAYER = {
+    "none",
+    "n/a",
+    "na",
+    "unknown",
+    "see attached",
+    "attached",
+    "pending",
+    "same",
+    "yes",
+    "no",
+    "primary",
+    "secondary",
+    "other",
+}
+
+
+@lru_cache(maxsize=1)
+def _payers() -> tuple[str, ...]:
+    data = yaml.safe_load(PAYERS_PATH.read_text(encoding="utf-8"))
+    return tuple(data["payers"])
+
+
+def known_payer(text: str) -> float:
+    """How closely ``text`` names a known payer, 0–1 (token-set similarity to the lexicon)."""
+    found = process.extractOne(
+        text, _payers(), scorer=fuzz.token_set_ratio, processor=lambda s: s.lower()
+    )
+    return 0.0 if found is None else found[1] / 100
+
+
+def clean_payer(text: str) -> tuple[int, int] | None:
+    """Span of the payer name at the start of a labelled value, as printed.
+
+    Stops at a comma, semicolon, parenthesis, sentence end or column gap; rejects values that
+    are IDs (mostly digits) or placeholders ("N/A", "See attached").
+    """
+    box = checked_option(text)
+    if box is not None:
+        start, end = box
+    else:
+        m = _PAYER_END.search(text, 1)
+        start, end = 0, (m.start() if m else len(text))
+    value = text[start:end].strip(" .:")
+    if not value or value.lower() in _NOT_PAYER or not any(c.isalpha() for c in value):
+        return None
+    if sum(c.isdigit() for c in value) * 2 > len(value):
+        return None
+    start = text.index(value, start)
+    return start, start + len(value)
+
+
+class InsuranceComponent:
+    """Marks payer, member ID and group number candidates."""
+
+    def __init__(self, unknown_payer: float = 0.75, prose_confidence: float = 0.5) -> None:
+        """Args: unknown_payer: validity of a payer not in the lexicon; prose_confidence:
+        confidence of a known payer named in running text without a label."""
+        self.unknown_payer = unknown_payer
+        self.prose_confidence = prose_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add candidates to ``doc.spans["fields"]``."""
+        page = page_of(doc)
+        if page is None:
+            return doc
+        payer_found = False
+        for lv in labelled_values(page, {"insurance.payer", *_ID_FIELDS}):
+            if lv.label_key == "insurance.payer":
+                span = clean_payer(lv.text)
+                if span is None:
+                    continue
+                value = lv.text[span[0] : span[1]]
+                known = known_payer(value)
+                validity = 1.0 if known >= 0.9 else self.unknown_payer
+                start, end = lv.start + span[0], lv.start + span[1]
+                conf = lv.score * validity * ocr_confidence(page, start, end)
+                notes = ("known_payer",) if known >= 0.9 else ("unknown_payer",)
+                payer_found = (
+                    bool(
+                        add_candidate(
+                            doc,
+                            start,
+                            end,
+                            FieldName.INSURANCE_PAYER,
+                            value,
+                            conf,
+                            EXTRACTOR,
+                            notes,
+                        )
+                    )
+                    or payer_found
+                )
+                continue
+            ident = clean_identifier(lv.text)
+            if ident is None:
+                continue
+            start, end = lv.start + ident.start, lv.start + ident.end
+            conf = lv.score * ident.validity * ocr_confidence(page, start, end)
+            add_candidate(doc, start, end, _ID_FIELDS[lv.label_key], ident.value, conf, EXTRACTOR)
+        if not payer_found:
+            self._prose_payer(doc)
+        return doc
+
+    def _prose_payer(self, doc: Doc) -> None:
+        """A known payer named in running text, longest name first."""
+        page = page_of(doc)
+        assert page is not None
+        text = doc.text
+        for name in sorted(_payers(), key=len, reverse=True):
+            if len(name) < 4:
+                continue
+            m = re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", text, re.IGNORECASE)
+            if m is None:
+                continue
+            conf = self.prose_confidence * ocr_confidence(page, m.start(), m.end())
+            add_candidate(
+                doc,
+                m.start(),
+                m.end(),
+                FieldName.INSURANCE_PAYER,
+                m.group(0),
+                conf,
+                EXTRACTOR,
+                ("prose", "known_payer"),
+            )
+            return
+
+
+@Language.factory(
+    "intake_insurance",
+    default_config={"unknown_payer": 0.75, "prose_confidence": 0.5},
+    assigns=["doc.spans"],
+)
+def make_insurance(
+    nlp: Language, name: str, unknown_payer: float, prose_confidence: float
+) -> InsuranceComponent:
+    """spaCy factory for :class:`InsuranceComponent`."""
+    return InsuranceComponent(unknown_payer, prose_confidence)

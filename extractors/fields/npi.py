@@ -1,0 +1,140 @@
+"""Referring provider NPI: ten digits whose last is a Luhn check digit over "80840" + the rest.
+
+The check digit is what lets us trust an OCR repair ("I23456789З" → "1234567893") and tell
+the check stage about a number that was printed or read wrong: an NPI-labelled number that
+fails the check is still reported, at low confidence, with ``npi_check_digit_failed``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.fields.base import add_candidate, page_of
+from extractors.fields.layout import labelled_values, ocr_confidence
+from extractors.fields.ocrfix import DIGIT_FIXES, fix_digits
+from models.vocab import FieldName
+
+__all__ = ["NpiComponent", "npi_is_valid"]
+
+EXTRACTOR = "fields.npi@1"
+_KEYS = {"referring.npi"}
+_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])[0-9OoIlSB|]{1}[0-9OoIlSB| -]{8,13}[0-9OoIlSB|](?![0-9])")
+_PROSE = re.compile(r"\bNPI\b[\s#:.]*(?:number|no\.?|is)?[\s#:]*", re.IGNORECASE)
+
+
+def npi_is_valid(npi: str) -> bool:
+    """True for a 10-digit NPI whose check digit is right (Luhn over "80840" + first 9 digits).
+
+    >>> npi_is_valid("1234567893")
+    True
+    """
+    if len(npi) != 10 or not npi.isdigit():
+        return False
+    total = 0
+    for i, ch in enumerate(reversed("80840" + npi[:9])):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return (10 - total % 10) % 10 == int(npi[9])
+
+
+def parse_npi(text: str) -> tuple[str, float, tuple[str, ...]] | None:
+    """The NPI printed at the start of ``text``, with a validity factor and notes.
+
+    Returns:
+        ``(npi, validity, notes)``: validity 1.0 for a clean, checked number; 0.85 when an OCR
+        repair was needed to pass the check; 0.3 for ten digits failing the check. ``None``
+        when nothing NPI-shaped is there.
+    """
+    m = _CANDIDATE.search(text[:40])
+    if m is None:
+        return None
+    raw = re.sub(r"[ -]", "", m.group(0))
+    if len(raw) != 10:
+        return None
+    if raw.isdigit():
+        if npi_is_valid(raw):
+            return raw, 1.0, ()
+        return raw, 0.3, ("npi_check_digit_failed",)
+    fixed, _ = fix_digits(raw, DIGIT_FIXES)
+    if fixed.isdigit() and npi_is_valid(fixed):
+        return fixed, 0.85, ("ocr_digits_fixed",)
+    if fixed.isdigit():
+        return fixed, 0.25, ("ocr_digits_fixed", "npi_check_digit_failed")
+    return None
+
+
+class NpiComponent:
+    """Marks ``referring.npi`` candidates: labelled values, then "NPI 1234567893" in prose."""
+
+    def __init__(self, prose_factor: float = 0.8) -> None:
+        """Args: prose_factor: confidence factor for an NPI found in running text."""
+        self.prose_factor = prose_factor
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add candidates to ``doc.spans["fields"]``."""
+        page = page_of(doc)
+        if page is None:
+            return doc
+        seen: set[int] = set()
+        for lv in labelled_values(page, _KEYS):
+            found = parse_npi(lv.text)
+            if found is None:
+                continue
+            value, validity, notes = found
+            start, end = _value_span(lv.text, lv.start, value)
+            conf = lv.score * validity * ocr_confidence(page, start, end)
+            if add_candidate(
+                doc,
+                start,
+                end,
+                FieldName.REFERRING_NPI,
+                value,
+                min(conf, 0.3) if validity <= 0.3 else conf,
+                EXTRACTOR,
+                notes,
+            ):
+                seen.add(start)
+        text = doc.text
+        for m in _PROSE.finditer(text):
+            if any(abs(m.end() - s) < 3 for s in seen):
+                continue
+            found = parse_npi(text[m.end() : m.end() + 20])
+            if found is None:
+                continue
+            value, validity, notes = found
+            start, end = _value_span(text[m.end() : m.end() + 20], m.end(), value)
+            if start in seen:
+                continue
+            conf = self.prose_factor * validity * ocr_confidence(page, start, end)
+            add_candidate(
+                doc,
+                start,
+                end,
+                FieldName.REFERRING_NPI,
+                value,
+                min(conf, 0.3) if validity <= 0.3 else conf,
+                EXTRACTOR,
+                notes,
+            )
+        return doc
+
+
+def _value_span(text: str, offset: int, value: str) -> tuple[int, int]:
+    """Character span of the printed number (before repair) within ``text`` at ``offset``."""
+    m = _CANDIDATE.search(text[:40])
+    if m is None:
+        return offset, offset + len(text)
+    return offset + m.start(), offset + m.end()
+
+
+@Language.factory("intake_npi", default_config={"prose_factor": 0.8}, assigns=["doc.spans"])
+def make_npi(nlp: Language, name: str, prose_factor: float) -> NpiComponent:
+    """spaCy factory for :class:`NpiComponent`."""
+    return NpiComponent(prose_factor)

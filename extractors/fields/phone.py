@@ -1,0 +1,144 @@
+"""Phone and fax numbers: ``patient.phone``, ``referring.phone``, ``referring.fax`` as E.164.
+
+Which number is which comes from the layout (the label, and the section or letterhead it sits
+in: "Fax" in a cover sheet's "From" block is the referring fax), then, for numbers in running
+text, from cue words ("can be reached at", "fax"). Every value is parsed and validated with
+``phonenumbers``; letter-for-digit OCR errors are repaired only when the result validates.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.fields.base import add_candidate, page_of
+from extractors.fields.layout import labelled_values, ocr_confidence, section_of
+from extractors.fields.ocrfix import fix_digits
+from extractors.fields.prose import cue_before, prose_rules
+from models.vocab import FieldName
+
+__all__ = ["DEFAULT_REGION", "PhoneComponent", "find_phones"]
+
+#: Region for numbers printed without a country code; a deployment outside the US changes it.
+DEFAULT_REGION = "US"
+EXTRACTOR = "fields.phone@1"
+_PHONE_FIXES = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+_FIELD = {
+    "patient.phone": FieldName.PATIENT_PHONE,
+    "referring.phone": FieldName.REFERRING_PHONE,
+    "referring.fax": FieldName.REFERRING_FAX,
+}
+_PHONEISH = {
+    *_FIELD,
+    "referred_to.phone",
+    "referred_to.fax",
+    "insurance.phone",
+    "insurance.fax",
+    "patient.fax",
+}
+
+
+def find_phones(text: str, region: str | None = None) -> list[tuple[int, int, str, bool]]:
+    """Valid phone numbers in ``text``: ``(start, end, e164, ocr_fixed)``, in order.
+
+    Tries the text as printed, then with OCR look-alikes inside digit runs replaced (the
+    replacement keeps length, so offsets hold for both).
+    """
+    region = region or DEFAULT_REGION
+    out = _matches(text, region, fixed=False)
+    fixed, changed = fix_digits(text, _PHONE_FIXES)
+    if changed:
+        taken = [(s, e) for s, e, _, _ in out]
+        for s, e, num, _ in _matches(fixed, region, fixed=True):
+            if not any(s < te and e > ts for ts, te in taken):
+                out.append((s, e, num, True))
+    return sorted(out)
+
+
+def _matches(text: str, region: str, *, fixed: bool) -> list[tuple[int, int, str, bool]]:
+    out = []
+    for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+        if phonenumbers.is_valid_number(m.number):
+            e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+            out.append((m.start, m.end, e164, fixed))
+    return out
+
+
+class PhoneComponent:
+    """Marks phone/fax candidates from labelled values, then from cues in running text."""
+
+    def __init__(self, prose_confidence: float = 0.6, fix_penalty: float = 0.85) -> None:
+        """Args: prose_confidence: base confidence of a cue-only number; fix_penalty: factor
+        for numbers that needed an OCR repair."""
+        self.prose_confidence = prose_confidence
+        self.fix_penalty = fix_penalty
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add candidates to ``doc.spans["fields"]``."""
+        page = page_of(doc)
+        if page is None:
+            return doc
+        claimed: list[tuple[int, int]] = []
+        for lv in labelled_values(page, _PHONEISH):
+            found = find_phones(lv.text)
+            if not found:
+                continue
+            s, e, number, fixed = found[0]
+            start, end = lv.start + s, lv.start + e
+            claimed.append((start, end))
+            name = _FIELD.get(lv.label_key)
+            if name is None:
+                continue
+            conf = lv.score * ocr_confidence(page, start, end)
+            notes: tuple[str, ...] = ()
+            if fixed:
+                conf, notes = conf * self.fix_penalty, ("ocr_digits_fixed",)
+            add_candidate(doc, start, end, name, number, conf, EXTRACTOR, notes)
+        self._prose(doc, claimed)
+        return doc
+
+    def _prose(self, doc: Doc, claimed: list[tuple[int, int]]) -> None:
+        """Numbers in running text: a cue word before them, else the section they sit in."""
+        page = page_of(doc)
+        assert page is not None
+        cues = prose_rules()["phone_cues"]
+        text = doc.text
+        for s, e, number, fixed in find_phones(text):
+            if any(s < ce and e > cs for cs, ce in claimed):
+                continue
+            section = section_of(page, s)
+            name, factor = None, 1.0
+            if cue_before(text, s, cues["fax"], window=20):
+                name = (
+                    FieldName.REFERRING_FAX
+                    if section in (None, "referring", "letterhead")
+                    else None
+                )
+            elif cue_before(text, s, cues["patient"]):
+                name = FieldName.PATIENT_PHONE
+            elif cue_before(text, s, cues["referring"]):
+                name = FieldName.REFERRING_PHONE
+            elif section in ("referring", "letterhead"):
+                name, factor = FieldName.REFERRING_PHONE, 0.8
+            elif section == "patient":
+                name, factor = FieldName.PATIENT_PHONE, 0.8
+            if name is None:
+                continue
+            conf = self.prose_confidence * factor * ocr_confidence(page, s, e)
+            notes: tuple[str, ...] = ("prose",)
+            if fixed:
+                conf, notes = conf * self.fix_penalty, ("prose", "ocr_digits_fixed")
+            add_candidate(doc, s, e, name, number, conf, EXTRACTOR, notes)
+
+
+@Language.factory(
+    "intake_phone",
+    default_config={"prose_confidence": 0.6, "fix_penalty": 0.85},
+    assigns=["doc.spans"],
+)
+def make_phone(
+    nlp: Language, name: str, prose_confidence: float, fix_penalty: float
+) -> PhoneComponent:
+    """spaCy factory for :class:`PhoneComponent`."""
+    return PhoneComponent(prose_confidence, fix_penalty)
