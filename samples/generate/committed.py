@@ -100,10 +100,24 @@ absent; `referral.specialty` and `referral.urgency` are always present: when not
 specialty is the one the question implies and urgency is `urgent` for a red flag in the
 clinical text, else `routine`). Non-referral documents have `"referrals": []`.
 
-Fax TIFFs are multi-page Group 3 at 204x196 dpi (fine) or 204x98 dpi (normal), rendered
-by Ghostscript's `tiffg3` device, then given speckle, stroke smear, dropouts, occasional
-streaks, skew and rotation. `scan_*` variants are grey scans at 200-300 dpi; `scan_png` /
-`scan_jpg` hold one page; `scan_pdf` is an image-only PDF (no text layer).
+Fax TIFFs are multi-page Group 3 at 204x196 dpi (fine) or 204x98 dpi (normal): Ghostscript
+rasterises the PDF in anti-aliased grey at the fax resolution, which is thresholded like a fax
+scanner would (Ghostscript's point-sampling `tiffg3` device erased thin Courier strokes at
+98 lpi), then given speckle, stroke smear, dropouts, occasional streaks, skew and rotation, and
+a fax-machine transmit line on top of each page. Normal-resolution faxes use fonts >= 10 pt,
+the others 9-12 pt. `scan_*` variants are grey scans at 200-300 dpi; `scan_png` / `scan_jpg`
+hold one page; `scan_pdf` is an image-only PDF (no text layer). Speed: about 200 documents
+in 25 s on 2 cores for the default variants (scans are slower, ~1 s each).
+
+Layouts: `cover_form` (fax cover + referral form, optional clinical-notes page), `letter`
+(free-text letter on letterhead), `ehr` (EHR referral-order printout with ICD-10 list),
+`multi` (one cover, 2-3 patients' referrals), and non-referrals (`lab_result`,
+`consult_reply`, `prior_auth`, `refill_request`, `records_request`, `marketing`,
+`cover_only`). Forms vary titles, label wordings, section order, value placement (right of
+the label or in a box below it), urgency marks (`☒` glyphs, `[X]`, drawn boxes, or words),
+fonts (Helvetica, Times, Courier), date styles (03/04/1961, 3/4/61, 1961-03-04,
+March 4, 1961, 04-Mar-1961, 03-04-1961), phone styles and name order. Clinical notes and
+letters carry negated findings ("Denies chest pain", "no weight loss").
 
 ## Committed referral samples (`referrals/`)
 
