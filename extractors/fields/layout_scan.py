@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ OPENER_REACH = 0.15  # page heights a "From: …" / "Patient: …" label scopes 
 LETTERHEAD_MAX = 0.25  # letterhead contact lines sit in the top quarter of a page
 COLUMN_TOL = 0.02  # page widths of slack when aligning a value under its label
 MAX_RIGHT_GAP = 0.35  # a value further right than this is another column's text
+_COLONS = (":", ";")
 _SEX_WORDS = {"m", "f", "x", "u", "male", "female", "unknown", "other", "nonbinary", "non-binary"}
 
 
@@ -94,10 +96,29 @@ def _split_colon(text: str) -> list[tuple[int, str]]:
         off = idx + 1
 
 
+def _cell_gap(page: Page) -> float:
+    """Horizontal gap (page widths) that separates two cells rather than two words.
+
+    A word space is 0.5–1.4 character widths depending on font and fax resolution, so the
+    threshold adapts to the page: twice its typical word gap, and at least 1.8 characters.
+    """
+    words = page.words
+    widths = [w.box.width / len(w.text) for w in words if len(w.text) >= 2 and w.box.width > 0]
+    if not widths:
+        return 0.02
+    cw = median(widths)
+    gaps = [
+        b.box.x0 - a.box.x1
+        for a, b in pairwise(words)
+        if (a.block, a.line) == (b.block, b.line) and 0 < b.box.x0 - a.box.x1 < 3 * cw
+    ]
+    typical = median(gaps) if len(gaps) >= 5 else 0.6 * cw
+    return max(1.8 * cw, 2.2 * typical, 0.006)
+
+
 def _tokens(page: Page) -> tuple[list[Token], list[Line]]:
     words, spans = page.words, page.word_spans()
-    widths = [w.box.width / len(w.text) for w in words if len(w.text) >= 2 and w.box.width > 0]
-    gap = max(1.8 * median(widths), 0.006) if widths else 0.02
+    gap = _cell_gap(page)
     toks: list[Token] = []
     lines: list[Line] = []
     prev_key: tuple[int, int] | None = None
@@ -170,12 +191,16 @@ def _match_line(lex: Lexicon, text: str, toks: list[Token], line: Line) -> list[
         j, m = found
         seg_start = i == line.first or toks[i - 1].seg != toks[i].seg
         seg_end = j == line.last or toks[j].seg != toks[j - 1].seg
-        colon = toks[j - 1].text.endswith(":") or (
-            j < line.last and toks[j].text.startswith(":") and toks[j].seg == toks[i].seg
+        lone = j < line.last and toks[j].text in _COLONS and toks[j].x0 - toks[j - 1].x1 < 0.06
+        colon = (
+            toks[j - 1].text[-1] in _COLONS
+            or lone
+            or (j < line.last and toks[j].text.startswith(":") and toks[j].seg == toks[i].seg)
         )
         delim = "colon" if colon else ("gap" if seg_start and seg_end else "none")
-        whole = seg_start and (seg_end or (j + 1 == line.last and toks[j].text == ":"))
-        e = toks[j - 1].end - (1 if toks[j - 1].text.endswith(":") else 0)
+        after = j + 1 if lone else j
+        whole = seg_start and (after == line.last or toks[after].seg != toks[after - 1].seg)
+        e = toks[j - 1].end - (1 if toks[j - 1].text[-1] in _COLONS else 0)
         s = toks[i].start
         out.append(Label(None, m.entry, text[s:e], s, e, i, j, m.score, delim, whole))
         i = j

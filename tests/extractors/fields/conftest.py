@@ -74,3 +74,34 @@ def make_page() -> PageMaker:
 def words_of(page: Page, start: int, end: int) -> list[str]:
     """Texts of the words under a character span: the span → words → box path under test."""
     return [w.text for w in page.words_for(start, end)]
+
+
+def run_components(page: Page, *factories: str) -> list:
+    """Candidates the given field components (``"intake_phone"``, ...) mark on ``page``."""
+    import importlib
+
+    import spacy
+
+    from extractors.fields.base import candidates
+
+    nlp = spacy.blank("en")
+    for factory in factories:
+        importlib.import_module(f"extractors.fields.{factory.removeprefix('intake_')}")
+        nlp.add_pipe(factory)
+    doc = nlp.make_doc(page.text())
+    doc.user_data["page"] = page
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    return candidates(doc, page.number)
+
+
+@pytest.fixture
+def extract() -> Callable[..., list]:
+    """``extract(page, "intake_dates")`` → the candidates that component marks on the page."""
+    return run_components
+
+
+def best(cands: list, name: str):
+    """Highest-confidence candidate for field ``name`` (or None)."""
+    found = [c for c in cands if str(c.name) == name]
+    return max(found, key=lambda c: c.confidence, default=None)

@@ -1,0 +1,155 @@
+"""Layout: label → value pairs with geometry, sections, continuation lines."""
+
+from __future__ import annotations
+
+from extractors.fields.layout import find_labels, following_lines, labelled_values, section_of
+from tests.extractors.fields.conftest import words_of
+
+
+def _by_key(values):
+    return {v.label_key: v for v in values}
+
+
+def test_values_right_of_labels_split_at_next_label(make_page) -> None:
+    page = make_page(["DOB: 01/02/1960   Sex: F   MRN: 12345"])
+    got = _by_key(labelled_values(page))
+    assert got["patient.dob"].text == "01/02/1960"
+    assert got["patient.sex"].text == "F"
+    assert got["patient.mrn"].text == "12345"
+    assert got["patient.dob"].position == "right"
+    assert got["patient.dob"].score == 1.0
+
+
+def test_value_span_maps_to_its_words(make_page) -> None:
+    page = make_page(["Patient Name: Jane Doe   DOB: 03/04/1961", "Phone: (312) 555-0147"])
+    value = _by_key(labelled_values(page))["patient.name"]
+    assert words_of(page, value.start, value.end) == ["Jane", "Doe"]
+    assert page.text()[value.label_start : value.label_end] == "Patient Name"
+
+
+def test_values_below_labels_in_their_column(make_page) -> None:
+    page = make_page(
+        [
+            "Patient Name        Date of Birth      Sex",
+            "Jane Doe            03/04/1961         F",
+        ]
+    )
+    got = _by_key(labelled_values(page))
+    assert got["patient.name"].text == "Jane Doe"
+    assert got["patient.dob"].text == "03/04/1961"
+    assert got["patient.sex"].text == "F"
+    assert got["patient.dob"].position == "below"
+    assert 0.8 <= got["patient.dob"].score < 1.0
+
+
+def test_label_row_under_label_is_not_a_value(make_page) -> None:
+    page = make_page(["Patient Name:", "DOB: 03/04/1961"])
+    got = _by_key(labelled_values(page))
+    assert "patient.name" not in got
+    assert got["patient.dob"].text == "03/04/1961"
+
+
+def test_inline_label_in_prose(make_page) -> None:
+    page = make_page(["I am referring my patient Jane Doe, DOB 03/04/1961, for evaluation."])
+    value = _by_key(labelled_values(page))["patient.dob"]
+    assert value.position == "inline"
+    assert value.text.startswith("03/04/1961")
+    assert value.score < 0.9
+
+
+def test_words_after_an_inline_label_must_look_like_a_value(make_page) -> None:
+    """GIVEN "Cell" followed by prose WHEN read THEN it is no phone label."""
+    page = make_page(["Cell counts were normal."])
+    assert labelled_values(page) == []
+
+
+def test_ocr_noisy_labels(make_page) -> None:
+    page = make_page(["Dat e of Birth: 03/04/1961", "D0B: 03/04/1961", "Phone#: 312-555-0147"])
+    keys = [v.label_key for v in labelled_values(page)]
+    assert keys == ["patient.dob", "patient.dob", "patient.phone"]
+
+
+def test_section_headers_scope_ambiguous_labels(make_page) -> None:
+    page = make_page(
+        [
+            "PATIENT INFORMATION",
+            "Name: DOE, JANE",
+            "Phone: 312-555-0147",
+            "REFERRING PROVIDER",
+            "Name: Dr. Sarah Chen, MD   NPI: 1234567893",
+            "Phone: 312 555 0100   Fax: 312 555 0101",
+        ]
+    )
+    got = [(v.label_key, v.text) for v in labelled_values(page)]
+    assert ("patient.phone", "312-555-0147") in got
+    assert ("referring.phone", "312 555 0100") in got
+    assert ("referring.fax", "312 555 0101") in got
+    assert ("referring.name", "Dr. Sarah Chen, MD") in got
+    assert ("patient.name", "DOE, JANE") in got
+
+
+def test_two_column_sections(make_page) -> None:
+    page = make_page(
+        [
+            "PATIENT INFORMATION                     INSURANCE",
+            "Name: Jane Doe                          Payer: Aetna",
+            "Phone: 312-555-0147                     Phone: 800-555-1212",
+        ]
+    )
+    got = [(v.label_key, v.text) for v in labelled_values(page)]
+    assert ("patient.phone", "312-555-0147") in got
+    assert ("insurance.phone", "800-555-1212") in got
+    assert ("insurance.payer", "Aetna") in got
+
+
+def test_fax_cover_from_block_fax_is_the_referring_fax(make_page) -> None:
+    page = make_page(
+        [
+            "To: Cardiology Associates          From: Lakeside Family Medicine",
+            "Fax: 312-555-1111                  Fax: 312-555-2222",
+        ]
+    )
+    got = {(v.label_key, v.text) for v in labelled_values(page)}
+    assert ("referring.fax", "312-555-2222") in got
+    assert ("referred_to.fax", "312-555-1111") in got
+
+
+def test_qualifier_before_generic_label(make_page) -> None:
+    page = make_page(["Patient Name: Jane Doe", "Referring Provider Phone: 312-555-0100"])
+    assert "referring.phone" in _by_key(labelled_values(page))
+
+
+def test_letterhead_contacts_belong_to_the_sender(make_page) -> None:
+    page = make_page(
+        [
+            "            Lakeside Family Medicine",
+            "   Phone (312) 555-0100  |  Fax (312) 555-0101",
+            "",
+            "RE: Jane Doe, DOB 03/04/1961",
+        ]
+    )
+    got = _by_key(labelled_values(page))
+    assert got["referring.phone"].section == "letterhead"
+    assert got["referring.fax"].text == "(312) 555-0101"
+    assert section_of(page, page.text().index("Jane")) == "patient"
+
+
+def test_following_lines_continue_a_value_in_its_column(make_page) -> None:
+    page = make_page(
+        [
+            "Address: 123 Main St          MRN: 555",
+            "         Springfield, IL 62704",
+            "Phone: 312-555-0147",
+        ]
+    )
+    value = _by_key(labelled_values(page))["patient.address"]
+    lines = following_lines(page, value)
+    assert [page.text()[s:e] for s, e in lines] == ["Springfield, IL 62704"]
+
+
+def test_find_labels_reports_headers(make_page) -> None:
+    page = make_page(["PATIENT INFORMATION", "Name: Jane Doe"])
+    labels = find_labels(page)
+    assert labels[0].header
+    assert labels[0].section == "patient"
+    assert labels[1].key == "patient.name"
