@@ -100,6 +100,72 @@ def cmd_queue(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Watch an inbox folder; embedded workers unless INTAKE_BROKER_URL is set."""
+    from pipeline.settings import get_settings
+    from pipeline.watch import run_watch
+
+    settings = get_settings()
+    inbox = Path(args.inbox) if args.inbox else settings.inbox_dir
+    return run_watch(
+        inbox,
+        settings,
+        threads=args.threads,
+        polling=True if args.polling else None,
+        until_idle=args.until_idle,
+        progress=sys.stderr.isatty() and not args.quiet,
+    )
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    """Hand a received fax and its metadata to the inbox (for fax-server hooks)."""
+    from models.document import FaxMeta
+    from pipeline.handoff import parse_received, submit
+    from pipeline.settings import get_settings
+
+    try:
+        fax = FaxMeta(
+            sender_fax=args.sender_fax or None,
+            csid=args.csid or None,
+            received=parse_received(args.received) if args.received else None,
+            job_id=args.job_id or None,
+            pages_expected=args.pages,
+        )
+        inbox = Path(args.inbox) if args.inbox else get_settings().inbox_dir
+        target = submit(Path(args.file), inbox, fax, name=args.name or "")
+    except (OSError, ValueError) as exc:
+        print(f"intake submit: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(target)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Start dramatiq worker processes on the shared Redis broker."""
+    from pipeline.settings import get_settings
+
+    if not get_settings().broker_url:
+        print(
+            "intake worker: set INTAKE_BROKER_URL=redis://… (without it, `intake watch` "
+            "runs its workers in-process)",
+            file=sys.stderr,
+        )
+        return 2
+    from pipeline.worker import main as worker_main
+
+    return worker_main(processes=args.processes, threads=args.threads, verbose=args.verbose)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Inbox backlog, work in flight, failures and throughput."""
+    from pipeline.settings import get_settings
+    from pipeline.status import show_status
+
+    settings = get_settings()
+    inbox = Path(args.inbox) if args.inbox else settings.inbox_dir
+    return show_status(settings, inbox, as_json=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (kept separate so tests can inspect it)."""
     parser = argparse.ArgumentParser(
@@ -115,6 +181,31 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("queue", help="list referrals waiting for review")
     q.add_argument("--all", action="store_true", help="every status, not only needs_review")
     q.set_defaults(func=cmd_queue)
+    w = sub.add_parser("watch", help="watch an inbox folder and process what lands there")
+    w.add_argument("inbox", nargs="?", help="folder to watch (default: INTAKE_INBOX)")
+    w.add_argument("--polling", action="store_true", help="poll (NFS/SMB) instead of inotify")
+    w.add_argument("--threads", type=int, help="in-process worker threads (0: watch only)")
+    w.add_argument("--until-idle", action="store_true", help="exit once the inbox is done")
+    w.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    w.set_defaults(func=cmd_watch)
+    s = sub.add_parser("submit", help="hand a received fax to the inbox (fax-server hook)")
+    s.add_argument("file", help="the received PDF/TIFF")
+    s.add_argument("--inbox", help="inbox folder (default: INTAKE_INBOX)")
+    s.add_argument("--sender-fax", help="caller's fax number")
+    s.add_argument("--csid", help="remote station id (TSI/CSID)")
+    s.add_argument("--received", help="ISO 8601 or 'YYYY:MM:DD HH:MM:SS' (faxinfo)")
+    s.add_argument("--job-id", help="fax server job/communication id")
+    s.add_argument("--pages", type=int, help="pages the fax server received")
+    s.add_argument("--name", help="file name in the inbox (default: the file's)")
+    s.set_defaults(func=cmd_submit)
+    k = sub.add_parser("worker", help="run workers on the shared Redis broker")
+    k.add_argument("-p", "--processes", type=int, default=1, help="worker processes")
+    k.add_argument("-t", "--threads", type=int, default=0, help="threads per process")
+    k.set_defaults(func=cmd_worker)
+    t = sub.add_parser("status", help="inbox backlog, in-flight work, failures, throughput")
+    t.add_argument("--inbox", help="inbox folder (default: INTAKE_INBOX)")
+    t.add_argument("--json", action="store_true", help="one JSON object")
+    t.set_defaults(func=cmd_status)
     return parser
 
 

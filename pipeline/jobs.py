@@ -58,6 +58,8 @@ def open_runtime(settings: Settings, attempts: int = 5) -> Runtime:
     Several processes starting at once on an empty PostgreSQL database may race to create the
     same tables; the loser retries.
     """
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)  # the embedded SQLite file
     for attempt in range(attempts):
         try:
             store = Store(settings.effective_database_url)
