@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from extractors.fields.specialty import infer_specialty
+from extractors.fields.specialty_inference import infer_specialty
 
 from extractors.fields.base import Candidate
 from models.document import Document
