@@ -143,7 +143,7 @@ def parse_date(text: str, kind: str = "event", today: date | None = None) -> Par
     today = today or date.today()
     fixed, changed = fix_digits(text)
     found: list[ParsedDate] = []
-    for src, was_fixed in ((text, False), (fixed, True)) if changed else ((text, False),):
+    for src, was_fixed in ((fixed, True), (text, False)) if changed else ((text, False),):
         for style, rx in _PATTERNS:
             for m in rx.finditer(src):
                 for value, note in _candidates(m, style, kind, today):

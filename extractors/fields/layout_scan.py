@@ -24,6 +24,8 @@ LETTERHEAD_MAX = 0.25  # letterhead contact lines sit in the top quarter of a pa
 COLUMN_TOL = 0.02  # page widths of slack when aligning a value under its label
 MAX_RIGHT_GAP = 0.35  # a value further right than this is another column's text
 _COLONS = (":", ";")
+# Generic labels that start a form (a letterhead prints contacts, not "Name:" or "Address:").
+_FORM_GENERICS = {"name", "address", "city_state_zip", "id", "provider", "plan"}
 _SEX_WORDS = {"m", "f", "x", "u", "male", "female", "unknown", "other", "nonbinary", "non-binary"}
 
 
@@ -471,7 +473,9 @@ def _letterhead_bottom(toks: list[Token], raw: list[Label]) -> float:
     there is the sender's, not the patient's.
     """
     for lab in raw:
-        if (lab.entry.key or lab.entry.header) and lab.delim != "none" and lab.score >= 0.9:
+        form_like = bool(lab.entry.key or lab.entry.header) and lab.delim != "none"
+        form_like |= lab.entry.generic in _FORM_GENERICS and lab.delim == "colon"
+        if form_like and lab.score >= 0.9:
             return min(toks[lab.first].y0, LETTERHEAD_MAX)
     return LETTERHEAD_MAX
 

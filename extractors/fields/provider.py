@@ -134,7 +134,7 @@ class ProviderComponent:
         if span is None:
             return
         line = doc.text[span[0] : span[1]]
-        if is_organisation(line) and not clean_person_name(line):
+        if is_organisation(line):
             org = _clean_org(line)
             if org:
                 s, e = span[0] + org[0], span[0] + org[1]

@@ -17,9 +17,16 @@ def test_lexicon_loads_without_ambiguous_wordings() -> None:
 
 @pytest.mark.parametrize(
     ("printed", "canonical"),
-    [("D.O.B.:", "DOB"), ("D0B", "dob"), ("Dat e of Birth", "Date of Birth"), ("Phone#", "Phone #")],
+    [
+        ("D.O.B.:", "DOB"),
+        ("D0B", "dob"),
+        ("Dat e of Birth", "Date of Birth"),
+        ("Phone#", "Phone #"),
+    ],
 )
-def test_normalise_folds_case_space_punctuation_and_lookalikes(printed: str, canonical: str) -> None:
+def test_normalise_folds_case_space_punct_lookalikes(
+    printed: str, canonical: str
+) -> None:
     assert normalise(printed) == normalise(canonical)
 
 

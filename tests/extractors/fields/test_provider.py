@@ -1,0 +1,51 @@
+"""Referring provider name and practice."""
+
+from __future__ import annotations
+
+from tests.extractors.fields.conftest import best
+
+
+def test_labelled_provider_without_title_or_credentials(make_page, extract) -> None:
+    page = make_page(["Referring Provider: Dr. Sarah Chen, MD, FACP"])
+    found = best(extract(page, "intake_provider"), "referring.name")
+    assert found.value == "Sarah Chen"
+    assert found.confidence >= 0.95
+
+
+def test_fax_cover_from_person_and_practice(make_page, extract) -> None:
+    person = make_page(["From: Dr. Sarah Chen"])
+    assert best(extract(person, "intake_provider"), "referring.name").value == "Sarah Chen"
+    org = make_page(["From: Lakeside Family Medicine"])
+    cands = extract(org, "intake_provider")
+    assert best(cands, "referring.name") is None
+    assert best(cands, "referring.practice").value == "Lakeside Family Medicine"
+
+
+def test_letter_signature(make_page, extract) -> None:
+    page = make_page(
+        [
+            "Thank you for seeing her.",
+            "Sincerely,",
+            "",
+            "Sarah Chen, MD",
+            "Lakeside Family Medicine",
+        ]
+    )
+    cands = extract(page, "intake_provider")
+    name = best(cands, "referring.name")
+    assert name.value == "Sarah Chen"
+    assert 0.6 <= name.confidence <= 0.8
+    assert best(cands, "referring.practice").value == "Lakeside Family Medicine"
+
+
+def test_practice_label_and_letterhead(make_page, extract) -> None:
+    page = make_page(["Lakeside Family Medicine", "", "Clinic: Lakeside Family Medicine, LLC"])
+    cands = [c for c in extract(page, "intake_provider") if str(c.name) == "referring.practice"]
+    by_note = {c.notes: c for c in cands}
+    assert by_note[()].value == "Lakeside Family Medicine"
+    assert by_note[("letterhead",)].confidence < by_note[()].confidence
+
+
+def test_form_title_is_not_a_practice(make_page, extract) -> None:
+    page = make_page(["REFERRAL FORM", "Patient: Jane Doe"])
+    assert best(extract(page, "intake_provider"), "referring.practice") is None
