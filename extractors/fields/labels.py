@@ -82,6 +82,13 @@ class Lexicon:
     inline: frozenset[str]
     max_words: int
     long_keys: tuple[str, ...] = ()
+    opener_scopes: dict[str, frozenset[str]] | None = None
+
+    def opener_scopes_generic(self, section: str, generic: str | None) -> bool:
+        """Whether a section opened by a label (not a header) scopes this generic label."""
+        if generic is None or self.opener_scopes is None or section not in self.opener_scopes:
+            return True
+        return generic in self.opener_scopes[section]
 
     def resolve(self, entry: Entry, section: str | None) -> tuple[str | None, float]:
         """Field key of ``entry`` inside ``section`` and a score factor for how sure that is.
@@ -111,6 +118,11 @@ class Lexicon:
         entry = self.entries.get(norm)
         if entry is not None:
             return Match(entry, 1.0)
+        if "/" in text:  # "Acct/MRN", "DOB/Age": the first part that is a label
+            for part in text.split("/"):
+                found = self.lookup(part)
+                if found is not None and found.entry.key is not None:
+                    return Match(found.entry, round(found.score * 0.95, 3))
         if len(norm) < 5:
             return None
         found = process.extractOne(
@@ -180,4 +192,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         inline=frozenset(data.get("inline", [])),
         max_words=max_words + 1,  # OCR may split one printed word in two
         long_keys=tuple(k for k in entries if len(k) >= 5),
+        opener_scopes={
+            sec: frozenset(gens) for sec, gens in data.get("opener_scopes", {}).items()
+        },
     )

@@ -9,7 +9,8 @@ as ``Page.words_for`` and the review UI's boxes.
 
 The public API is ``labelled_values``, ``find_labels``, ``section_of``, ``following_lines``
 and ``ocr_confidence``. The heavy lifting (tokens, lines, label matching, sections) lives in
-``labels.py`` and ``layout_scan.py``; results are cached per Page object.
+``labels.py``, ``layout_lines.py`` (cells), ``layout_scan.py`` (labels, sections) and
+``layout_values.py`` (value geometry); results are cached per Page object.
 """
 
 from __future__ import annotations

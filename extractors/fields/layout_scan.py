@@ -10,50 +10,21 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import pairwise
-from statistics import median
 from typing import TYPE_CHECKING
 
 from extractors.fields.labels import Entry, Lexicon, load_lexicon, normalise
+from extractors.fields.layout_lines import Line, Token, read_lines
+from extractors.fields.layout_values import ValueFinder
 
 if TYPE_CHECKING:
     from models.document import Page
 
 OPENER_REACH = 0.15  # page heights a "From: …" / "Patient: …" label scopes the lines below
 LETTERHEAD_MAX = 0.25  # letterhead contact lines sit in the top quarter of a page
-COLUMN_TOL = 0.02  # page widths of slack when aligning a value under its label
-MAX_RIGHT_GAP = 0.35  # a value further right than this is another column's text
 _COLONS = (":", ";")
 # Generic labels that start a form (a letterhead prints contacts, not "Name:" or "Address:").
 _FORM_GENERICS = {"name", "address", "city_state_zip", "id", "provider", "plan"}
 _SEX_WORDS = {"m", "f", "x", "u", "male", "female", "unknown", "other", "nonbinary", "non-binary"}
-
-
-@dataclass(frozen=True)
-class Token:
-    """A word, or the part of one either side of a ":" ("DOB:03/04/1961" is two tokens)."""
-
-    text: str
-    start: int
-    end: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    line: int
-    seg: int
-
-
-@dataclass(frozen=True)
-class Line:
-    """A text line: tokens ``[first, last)`` and its box."""
-
-    first: int
-    last: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
 
 
 @dataclass(frozen=True)
@@ -83,89 +54,6 @@ class _Scope:
     line: int
     full: bool
     same_line_only: bool = False
-
-
-def _split_colon(text: str) -> list[tuple[int, str]]:
-    """Split "DOB:03/04/1961" after the colon; leave "12:30" alone."""
-    out: list[tuple[int, str]] = []
-    off = 0
-    while True:
-        idx = text.find(":", off)
-        if idx < 0 or idx == len(text) - 1 or not any(c.isalpha() for c in text[off:idx]):
-            out.append((off, text[off:]))
-            return out
-        out.append((off, text[off : idx + 1]))
-        off = idx + 1
-
-
-def _cell_gap(page: Page) -> float:
-    """Horizontal gap (page widths) that separates two cells rather than two words.
-
-    A word space is 0.5–1.4 character widths depending on font and fax resolution, so the
-    threshold adapts to the page: twice its typical word gap, and at least 1.8 characters.
-    """
-    words = page.words
-    widths = [w.box.width / len(w.text) for w in words if len(w.text) >= 2 and w.box.width > 0]
-    if not widths:
-        return 0.02
-    cw = median(widths)
-    gaps = [
-        b.box.x0 - a.box.x1
-        for a, b in pairwise(words)
-        if (a.block, a.line) == (b.block, b.line) and 0 < b.box.x0 - a.box.x1 < 3 * cw
-    ]
-    typical = median(gaps) if len(gaps) >= 5 else 0.6 * cw
-    return max(1.8 * cw, 2.2 * typical, 0.006)
-
-
-def _tokens(page: Page) -> tuple[list[Token], list[Line]]:
-    words, spans = page.words, page.word_spans()
-    gap = _cell_gap(page)
-    toks: list[Token] = []
-    lines: list[Line] = []
-    prev_key: tuple[int, int] | None = None
-    line_first = seg = 0
-    for w, (s, _e) in zip(words, spans, strict=True):
-        key = (w.block, w.line)
-        if key != prev_key:
-            if toks:
-                lines.append(_line(toks, line_first))
-            line_first, seg = len(toks), 0
-        elif toks and w.box.x0 - toks[-1].x1 > gap:
-            seg += 1
-        prev_key = key
-        n = max(len(w.text), 1)
-        for off, piece in _split_colon(w.text):
-            x0 = w.box.x0 + w.box.width * off / n
-            x1 = w.box.x0 + w.box.width * (off + len(piece)) / n
-            toks.append(
-                Token(
-                    piece,
-                    s + off,
-                    s + off + len(piece),
-                    x0,
-                    w.box.y0,
-                    x1,
-                    w.box.y1,
-                    len(lines),
-                    seg,
-                )
-            )
-    if toks:
-        lines.append(_line(toks, line_first))
-    return toks, lines
-
-
-def _line(toks: list[Token], first: int) -> Line:
-    part = toks[first:]
-    return Line(
-        first,
-        len(toks),
-        min(t.x0 for t in part),
-        min(t.y0 for t in part),
-        max(t.x1 for t in part),
-        max(t.y1 for t in part),
-    )
 
 
 def _match_line(lex: Lexicon, text: str, toks: list[Token], line: Line) -> list[Label]:
@@ -239,13 +127,14 @@ def _merge_qualifiers(raw: list[Label], text: str) -> list[Label]:
     return out
 
 
-class Layout:
+class Layout(ValueFinder):
     """The analysed page: tokens, lines, accepted labels and section scopes."""
 
     def __init__(self, page: Page, lex: Lexicon) -> None:
         """Analyse ``page`` against ``lex`` (the lexicon is a parameter so tests can swap it)."""
         self.text = page.text()
-        self.tokens, self.lines = _tokens(page)
+        self.lex = lex
+        self.tokens, self.lines = read_lines(page)
         self._starts = [t.start for t in self.tokens]
         raw = [lab for line in self.lines for lab in _match_line(lex, self.text, self.tokens, line)]
         self.letterhead_bottom = _letterhead_bottom(self.tokens, raw)
@@ -275,8 +164,12 @@ class Layout:
             )
         return out
 
-    def section_for(self, first: int, last: int) -> str | None:
-        """The section whose header or opening label scopes tokens ``[first, last]``."""
+    def section_for(self, first: int, last: int, generic: str | None = None) -> str | None:
+        """The section whose header or opening label scopes tokens ``[first, last]``.
+
+        ``generic`` names the generic label being scoped, if any: a section opened by a label
+        only scopes the generics its lexicon entry allows (``opener_scopes``).
+        """
         tok = self.tokens[first]
         h = max(tok.y1 - tok.y0, 0.005)
         cands = []
@@ -289,7 +182,9 @@ class Layout:
             if tok.x0 < sc.x0 - 0.06:
                 continue
             if not sc.full and (
-                tok.y0 - sc.y0 > OPENER_REACH or (sc.same_line_only and not same_line)
+                tok.y0 - sc.y0 > OPENER_REACH
+                or (sc.same_line_only and not same_line)
+                or not self.lex.opener_scopes_generic(sc.section, generic)
             ):
                 continue
             cands.append(sc)
@@ -308,7 +203,7 @@ class Layout:
                 if lab.whole or lab.delim == "colon":
                     out.append(_with(lab, None, lab.score, ent.section, header=True))
                 continue
-            section = lab.section or self.section_for(lab.first, lab.last - 1)
+            section = lab.section or self.section_for(lab.first, lab.last - 1, ent.generic)
             key, factor = lex.resolve(ent, section)
             if key is None or factor <= 0:
                 continue
@@ -344,7 +239,6 @@ class Layout:
             return nxt[0].strip(".,;").lower() in _SEX_WORDS
         return any(c.isdigit() for c in "".join(nxt)) or nxt[0][:1].isupper()
 
-    # --- values ---------------------------------------------------------------------------
     def token_at(self, offset: int) -> int | None:
         """Index of the token at (or first after) character ``offset``."""
         if not self.tokens:
@@ -353,117 +247,6 @@ class Layout:
         if self.tokens[k].end <= offset and k + 1 < len(self.tokens):
             k += 1
         return k
-
-    def value_right(self, lab: Label) -> tuple[int, int, float] | None:
-        """Value on the label's line: after ":"/gap up to the next label or column gap."""
-        toks, line = self.tokens, self.lines[self.tokens[lab.first].line]
-        k = lab.last
-        while k < line.last and toks[k].text == ":":
-            k += 1
-        if k >= line.last:
-            return self._right_across(lab)
-        if k in self.strong:
-            return None
-        prev = toks[lab.last - 1]
-        if toks[k].seg != prev.seg and toks[k].x0 - prev.x1 > MAX_RIGHT_GAP:
-            return None
-        seg, end = toks[k].seg, k
-        limit = k + 8 if lab.delim == "none" else line.last
-        while end < min(line.last, limit) and toks[end].seg == seg and end not in self.strong:
-            end += 1
-        return toks[k].start, toks[end - 1].end, 1.0
-
-    def _right_across(self, lab: Label) -> tuple[int, int, float] | None:
-        """Value in another Tesseract line at the same height, right of the label."""
-        last = self.tokens[lab.last - 1]
-        cy, h = (last.y0 + last.y1) / 2, last.y1 - last.y0
-        best = None
-        for line in self.lines:
-            if (
-                abs((line.y0 + line.y1) / 2 - cy) < 0.5 * h
-                and 0 <= line.x0 - last.x1 <= MAX_RIGHT_GAP
-            ) and (best is None or line.x0 < best.x0):
-                best = line
-        if best is None or best.first in self.strong:
-            return None
-        end = best.first
-        seg = self.tokens[end].seg
-        while end < best.last and self.tokens[end].seg == seg and end not in self.strong:
-            end += 1
-        return self.tokens[best.first].start, self.tokens[end - 1].end, 0.9
-
-    def _right_bound(self, line: Line, after: int) -> float:
-        for k in range(after, line.last):
-            if k in self.strong:
-                return self.tokens[k].x0
-        return 1.0
-
-    def value_below(self, lab: Label) -> tuple[int, int, float] | None:
-        """Value in the nearest line under the label, within the label's column."""
-        toks = self.tokens
-        first, last = toks[lab.first], toks[lab.last - 1]
-        h = max(last.y1 - last.y0, 0.005)
-        left = first.x0 - COLUMN_TOL
-        right = self._right_bound(self.lines[first.line], lab.last)
-        span = self._column_line(last.y1, h, 2.5, left, right, exclude=first.line)
-        if span is None:
-            return None
-        k, end, gap = span
-        return toks[k].start, toks[end - 1].end, 0.9 if gap <= 1.2 * h else 0.8
-
-    def _column_line(
-        self, y: float, h: float, max_gap: float, left: float, right: float, exclude: int
-    ) -> tuple[int, int, float] | None:
-        """Tokens ``[k, end)`` of the nearest line below ``y`` inside ``[left, right)``."""
-        best: tuple[float, int] | None = None
-        for li, line in enumerate(self.lines):
-            if li == exclude or line.y0 < y - 0.3 * h or line.y0 - y > max_gap * h:
-                continue
-            for k in range(line.first, line.last):
-                t = self.tokens[k]
-                if t.x1 > left and t.x0 < right and (t.x0 + t.x1) / 2 > left:
-                    if best is None or line.y0 < best[0]:
-                        best = (line.y0, k)
-                    break
-        if best is None or best[1] in self.strong:
-            return None
-        k = best[1]
-        t0 = self.tokens[k]
-        line = self.lines[t0.line]
-        if k > line.first and self.tokens[k - 1].seg == t0.seg and self.tokens[k - 1].x1 > left:
-            return None  # a full-width line of another column's text, not a cell value
-        end = k
-        while (
-            end < line.last
-            and self.tokens[end].seg == t0.seg
-            and end not in self.strong
-            and self.tokens[end].x0 < right
-        ):
-            end += 1
-        return k, end, line.y0 - y
-
-    def column_below(self, left_offset: int, start: int, max_lines: int) -> list[tuple[int, int]]:
-        """Continuation lines under the text at ``start``, aligned with ``left_offset``."""
-        a, b = self.token_at(left_offset), self.token_at(start)
-        if a is None or b is None:
-            return []
-        tb = self.tokens[b]
-        left = min(self.tokens[a].x0, tb.x0) - COLUMN_TOL
-        line = self.lines[tb.line]
-        seg_end = b
-        while seg_end < line.last and self.tokens[seg_end].seg == tb.seg:
-            seg_end += 1
-        right = self.tokens[seg_end].x0 if seg_end < line.last else 1.0
-        out: list[tuple[int, int]] = []
-        y, h, exclude = tb.y1, max(tb.y1 - tb.y0, 0.005), tb.line
-        for _ in range(max_lines):
-            span = self._column_line(y, h, 1.0, left, right, exclude)
-            if span is None:
-                break
-            k, end, _gap = span
-            out.append((self.tokens[k].start, self.tokens[end - 1].end))
-            y, exclude = self.tokens[k].y1, self.tokens[k].line
-        return out
 
 
 def _letterhead_bottom(toks: list[Token], raw: list[Label]) -> float:
