@@ -61,14 +61,18 @@ def _claim(source: Path, target: Path) -> bool:
 
 def _temp_copy(inbox: Path, data: bytes | Path) -> Path:
     tmp = inbox / f".intake-{uuid.uuid4().hex}.part"
-    with tmp.open("wb") as handle:
-        if isinstance(data, bytes):
-            handle.write(data)
-        else:
-            with data.open("rb") as src:
-                shutil.copyfileobj(src, handle, 1 << 20)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with tmp.open("wb") as handle:
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                with data.open("rb") as src:
+                    shutil.copyfileobj(src, handle, 1 << 20)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return tmp
 
 

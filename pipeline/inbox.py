@@ -33,6 +33,16 @@ IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".json", ".error
 Signature = tuple[int, int, int]
 
 
+class _StopRace(logging.Filter):
+    """Drop watchdog's harmless error about its inotify thread reading while it stops."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
+logging.getLogger("watchdog.observers.inotify").addFilter(_StopRace())
+
+
 def is_candidate(name: str) -> bool:
     """True for names the inbox may take (not hidden, temporary, sidecar or error note)."""
     lowered = name.lower()

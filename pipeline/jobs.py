@@ -132,7 +132,7 @@ class Intake:
             self.inflight[path] = _InFlight(stored.sha256, key, stored.path, time.monotonic())
             self.seen += 1
         log.info(
-            "inbox: sha=%s pages pending; new=%s duplicate=%s",
+            "inbox: sha=%s handed on; new arrival=%s, known bytes=%s",
             stored.sha256[:12],
             arrival.new,
             arrival.duplicate,
