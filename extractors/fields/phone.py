@@ -8,11 +8,14 @@ text, from cue words ("can be reached at", "fax"). Every value is parsed and val
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
+from extractors.fields.fax_header import fax_header
 from extractors.fields.layout import labelled_values, ocr_confidence, section_of
 from extractors.fields.ocrfix import fix_digits
 from extractors.fields.prose import cue_before, prose_rules
@@ -24,6 +27,7 @@ __all__ = ["DEFAULT_REGION", "PhoneComponent", "find_phones"]
 DEFAULT_REGION = "US"
 EXTRACTOR = "fields.phone@1"
 _PHONE_FIXES = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3,4}\b)")
 _FIELD = {
     "patient.phone": FieldName.PATIENT_PHONE,
     "referring.phone": FieldName.REFERRING_PHONE,
@@ -46,6 +50,7 @@ def find_phones(text: str, region: str | None = None) -> list[tuple[int, int, st
     replacement keeps length, so offsets hold for both).
     """
     region = region or DEFAULT_REGION
+    text = _DIGIT_COMMA.sub("-", text)  # "402,755,7176" (OCR of dots); same length
     out = _matches(text, region, fixed=False)
     fixed, changed = fix_digits(text, _PHONE_FIXES)
     if changed:
@@ -68,11 +73,17 @@ def _matches(text: str, region: str, *, fixed: bool) -> list[tuple[int, int, str
 class PhoneComponent:
     """Marks phone/fax candidates from labelled values, then from cues in running text."""
 
-    def __init__(self, prose_confidence: float = 0.6, fix_penalty: float = 0.85) -> None:
+    def __init__(
+        self,
+        prose_confidence: float = 0.6,
+        fix_penalty: float = 0.85,
+        header_confidence: float = 0.5,
+    ) -> None:
         """Args: prose_confidence: base confidence of a cue-only number; fix_penalty: factor
-        for numbers that needed an OCR repair."""
+        for numbers that needed an OCR repair; header_confidence: for the fax header number."""
         self.prose_confidence = prose_confidence
         self.fix_penalty = fix_penalty
+        self.header_confidence = header_confidence
 
     def __call__(self, doc: Doc) -> Doc:
         """Add candidates to ``doc.spans["fields"]``."""
@@ -95,8 +106,25 @@ class PhoneComponent:
             if fixed:
                 conf, notes = conf * self.fix_penalty, ("ocr_digits_fixed",)
             add_candidate(doc, start, end, name, number, conf, EXTRACTOR, notes)
+        self._fax_header(doc, claimed)
         self._prose(doc, claimed)
         return doc
+
+    def _fax_header(self, doc: Doc, claimed: list[tuple[int, int]]) -> None:
+        """The sending machine's number in the transmit header is the referring fax (weakly)."""
+        page = page_of(doc)
+        assert page is not None
+        header = fax_header(page)
+        if header is None or header.number is None:
+            return
+        s0, e0 = header.number
+        for s, e, number, fixed in find_phones(doc.text[s0:e0]):
+            start, end = s0 + s, s0 + e
+            claimed.append((start, end))
+            conf = self.header_confidence * ocr_confidence(page, start, end)
+            notes = ("fax_header", "ocr_digits_fixed") if fixed else ("fax_header",)
+            add_candidate(doc, start, end, FieldName.REFERRING_FAX, number, conf, EXTRACTOR, notes)
+            return
 
     def _prose(self, doc: Doc, claimed: list[tuple[int, int]]) -> None:
         """Numbers in running text: a cue word before them, else the section they sit in."""
@@ -134,11 +162,11 @@ class PhoneComponent:
 
 @Language.factory(
     "intake_phone",
-    default_config={"prose_confidence": 0.6, "fix_penalty": 0.85},
+    default_config={"prose_confidence": 0.6, "fix_penalty": 0.85, "header_confidence": 0.5},
     assigns=["doc.spans"],
 )
 def make_phone(
-    nlp: Language, name: str, prose_confidence: float, fix_penalty: float
+    nlp: Language, name: str, prose_confidence: float, fix_penalty: float, header_confidence: float
 ) -> PhoneComponent:
     """spaCy factory for :class:`PhoneComponent`."""
-    return PhoneComponent(prose_confidence, fix_penalty)
+    return PhoneComponent(prose_confidence, fix_penalty, header_confidence)

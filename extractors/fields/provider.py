@@ -14,7 +14,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
-from extractors.fields.layout import labelled_values, line_span, ocr_confidence
+from extractors.fields.fax_header import fax_header
+from extractors.fields.layout import (
+    LabelledValue,
+    find_labels,
+    following_lines,
+    labelled_values,
+    line_span,
+    ocr_confidence,
+)
 from extractors.fields.names import clean_person_name, name_rules
 from extractors.fields.prose import prose_rules
 from models.document import Page
@@ -151,29 +159,73 @@ class ProviderComponent:
                 )
 
     def _letterhead(self, doc: Doc, page: Page) -> None:
-        """The first line on the page, when it names an organisation and is not a form title."""
-        if not page.words or page.words[0].box.y0 > 0.2:
+        """The first organisation-like line at the top of the page, above any form label.
+
+        Skips the fax transmit header and document titles ("REFERRAL FORM"); the header's
+        sender name is kept as a weaker fallback.
+        """
+        header = fax_header(page)
+        labels = [lab.start for lab in find_labels(page) if lab.key or lab.header]
+        stop = min(labels, default=len(doc.text))
+        pos = header.end + 1 if header else 0
+        for _ in range(3):
+            span = line_span(page, pos) if pos < stop else None
+            if span is None or page.box_for(*span) is None or page.box_for(*span).y0 > 0.2:
+                break
+            line = doc.text[span[0] : span[1]]
+            if line.strip().lower() not in name_rules()["form_titles"] and is_organisation(line):
+                org = _clean_org(line)
+                if org:
+                    s, e = span[0] + org[0], span[0] + org[1]
+                    conf = self.letterhead_confidence * ocr_confidence(page, s, e)
+                    add_candidate(
+                        doc,
+                        s,
+                        e,
+                        FieldName.REFERRING_PRACTICE,
+                        doc.text[s:e],
+                        conf,
+                        EXTRACTOR,
+                        ("letterhead",),
+                    )
+                    break
+            pos = span[1] + 1
+        if header is not None and header.sender is not None:
+            s, e = header.sender
+            if is_organisation(doc.text[s:e]):
+                conf = self.letterhead_confidence * 0.8 * ocr_confidence(page, s, e)
+                add_candidate(
+                    doc,
+                    s,
+                    e,
+                    FieldName.REFERRING_PRACTICE,
+                    doc.text[s:e],
+                    conf,
+                    EXTRACTOR,
+                    ("fax_header",),
+                )
+
+    def _practice_below(self, doc: Doc, page: Page, lv: LabelledValue) -> None:
+        """A provider block's organisation line right under the provider's name."""
+        for s, e in following_lines(page, lv, max_lines=2):
+            line = doc.text[s:e]
+            if not is_organisation(line):
+                continue
+            org = _clean_org(line)
+            if org:
+                start, end = s + org[0], s + org[1]
+                conf = lv.score * 0.8 * ocr_confidence(page, start, end)
+                add_candidate(
+                    doc,
+                    start,
+                    end,
+                    FieldName.REFERRING_PRACTICE,
+                    doc.text[start:end],
+                    conf,
+                    EXTRACTOR,
+                    ("below_provider",),
+                )
             return
-        span = line_span(page, 0)
-        if span is None:
-            return
-        line = doc.text[span[0] : span[1]]
-        if line.strip().lower() in name_rules()["form_titles"] or not is_organisation(line):
-            return
-        org = _clean_org(line)
-        if org:
-            s, e = span[0] + org[0], span[0] + org[1]
-            conf = self.letterhead_confidence * ocr_confidence(page, s, e)
-            add_candidate(
-                doc,
-                s,
-                e,
-                FieldName.REFERRING_PRACTICE,
-                doc.text[s:e],
-                conf,
-                EXTRACTOR,
-                ("letterhead",),
-            )
 
 
 @Language.factory(
