@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from extractors.fields.clinical_rules import compile_phrases, load_rules
+from rapidfuzz import fuzz, process
+
+from extractors.fields.clinical_rules import clean_key, compile_phrases, load_rules
 
 if TYPE_CHECKING:
     from models.document import Page
@@ -24,8 +26,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_EXTRA_LINES = 4
+_TRUST = 88.0
 _GAP_FACTOR = 1.25
-_LINE_LABEL = re.compile(r"^\s*[A-Za-z][\w /&#().'-]{0,40}:")
+_LINE_LABEL = re.compile(
+    r"^\s*[A-Za-z][\w /&#().'-]{0,40}:|^\s*[A-Za-z][\w/&#().'-]*(?:\s+[\w/&#().'-]+){0,2}\s*;"
+)
+_FUZZY_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][\w .|/()-]{9,40}?)\s*[:;]", re.MULTILINE)
+_FUZZY_MIN = 78.0
 _BOX_MARKS = re.compile(r"^\s*(?:[☐☑☒□■✓✔⊠]|\[\s*[xX✓]?\s*\]|\(\s*[xX]?\s*\))")
 
 
@@ -63,8 +70,31 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 
 def _label_re(phrases: list[str]) -> re.Pattern[str]:
+    """``Label:`` — also "Label / Question:", "Label (ICD-10):" and OCR's ';' for ':'."""
     alternation = compile_phrases(phrases).pattern
-    return re.compile(rf"(?:^|(?<=\s))(?:{alternation})\s*[:\-–]", re.IGNORECASE | re.MULTILINE)
+    suffix = r"(?:\s*/\s*[A-Za-z][\w \-]{0,20}|\s*\([\w\- /]{1,15}\))?"
+    return re.compile(
+        rf"(?:^|(?<=\s))(?:{alternation}){suffix}\s*[:;\-–]", re.IGNORECASE | re.MULTILINE
+    )
+
+
+@lru_cache(maxsize=8)
+def _label_words(key: str) -> tuple[str, ...]:
+    return tuple(clean_key(p) for p in load_rules("clinical.yaml")["labels"].get(key, []))
+
+
+def _trusted_label(key: str, label_text: str) -> bool:
+    """True when a label the layout module matched (fuzzily) is one of ours for ``key``.
+
+    The layout lexicon tolerates OCR edits, which can turn "Medications" into "Indications";
+    a clinical value taken from the wrong label is worse than none.
+    """
+    words = _label_words(key)
+    if not words:
+        return True
+    found = process.extractOne(clean_key(label_text), words, scorer=fuzz.token_set_ratio)
+    plain = process.extractOne(clean_key(label_text), words, scorer=fuzz.ratio)
+    return bool(found and found[1] >= _TRUST) or bool(plain and plain[1] >= _TRUST)
 
 
 def page_lines(text: str, page: Page | None = None) -> list[Line]:
@@ -166,7 +196,7 @@ def text_labels(text: str, key: str) -> list[Labelled]:
     """
     out: list[Labelled] = []
     lines = page_lines(text)
-    for match in _patterns()[key].finditer(text):
+    for match in [*_patterns()[key].finditer(text), *_fuzzy_labels(text, key)]:
         start = match.end()
         line_end = text.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
@@ -183,6 +213,25 @@ def text_labels(text: str, key: str) -> list[Labelled]:
     return out
 
 
+def _fuzzy_labels(text: str, key: str) -> list[re.Match[str]]:
+    """Multi-word labels OCR garbled ("Clindigal quastion:") that no exact pattern matched.
+
+    Only labels of two or more words are tried: one-word labels are too close to each other
+    ("Medications" / "Indications") to guess.
+    """
+    exact = _patterns()[key]
+    words = [w for w in _label_words(key) if " " in w]
+    out: list[re.Match[str]] = []
+    for match in _FUZZY_LABEL.finditer(text):
+        label = clean_key(match.group("label"))
+        if " " not in label or exact.match(text, match.start()):
+            continue
+        found = process.extractOne(label, words, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN)
+        if found:
+            out.append(match)
+    return out
+
+
 def labelled(text: str, key: str, page: Page | None = None) -> list[Labelled]:
     """Values for ``key`` from the layout module when it is present, else from the text."""
     found: list[Labelled] = []
@@ -194,7 +243,9 @@ def labelled(text: str, key: str, page: Page | None = None) -> list[Labelled]:
         if labelled_values is not None:
             try:
                 for lv in labelled_values(page, [key]):
-                    if getattr(lv, "key", key) != key:
+                    if getattr(lv, "label_key", key) != key:
+                        continue
+                    if not _trusted_label(key, str(getattr(lv, "label_text", ""))):
                         continue
                     lv_start, lv_end = int(lv.start), int(lv.end)
                     label_start = int(getattr(lv, "label_start", lv_start))

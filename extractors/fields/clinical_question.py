@@ -18,58 +18,105 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
-from extractors.fields.clinical_layout import extend_field, labelled, page_lines
+from extractors.fields.clinical_layout import extend_field, is_boundary_line, labelled, page_lines
 from extractors.fields.clinical_rules import load_rules, normalise_text
-from extractors.fields.negation import sentence_bounds
 from models.vocab import FieldName
 
 EXTRACTOR = "fields.clinical_question@1"
 KEY = str(FieldName.REFERRAL_CLINICAL_QUESTION)
 _MIN_CHARS = 3
 _MAX_LETTER_CHARS = 600
+_MAX_FOLLOW = 3
+_SENT_END = re.compile(
+    r"[.!?](?=\s|$)(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bvs\.)(?<!\b[A-Z]\.)"
+)
+_HEADING = re.compile(r"^\s*(?:dear|re\b|regarding|subject|attn|to\s+whom)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def _letter_patterns() -> list[tuple[re.Pattern[str], float]]:
-    return [
-        (re.compile(p["pattern"], re.IGNORECASE), float(p["confidence"]))
-        for p in load_rules("clinical.yaml")["letter_patterns"]
-    ]
+def _letter_rules() -> dict:
+    rules = load_rules("clinical.yaml")
+    return {
+        "requests": [(re.compile(p["pattern"], re.IGNORECASE), float(p["confidence"]))
+                     for p in rules["letter_patterns"]],
+        "generic": frozenset(rules["generic_request_words"]),
+        "stops": [re.compile(p, re.IGNORECASE) for p in rules["letter_stops"]],
+    }
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Offsets just after each sentence end, plus starts of label/heading lines (hard breaks)."""
+    ends = {m.end() for m in _SENT_END.finditer(text)}
+    for line in page_lines(text):
+        content = text[line.start : line.end]
+        if line.start and (is_boundary_line(text, line) or _HEADING.match(content)):
+            ends.add(line.start)
+        if _HEADING.match(content):
+            ends.add(line.end)
+        # fax OCR reads a paragraph's closing full stop as a comma: ",⏎Capital" ends it too
+        if content.rstrip().endswith(",") and text[line.end + 1 : line.end + 2].isupper():
+            ends.add(line.end)
+    return sorted(ends)
+
+
+def _sentence_at(ends: list[int], pos: int, size: int) -> tuple[int, int]:
+    s0 = max((e for e in ends if e <= pos), default=0)
+    s1 = min((e for e in ends if e > pos), default=size)
+    return s0, s1
+
+
+def _is_generic(request_tail: str) -> bool:
+    """True when the request names no clinical content ("... for evaluation and management.")."""
+    after_for = re.split(r"\bfor\b", request_tail, flags=re.IGNORECASE)[-1]
+    words = re.findall(r"[a-z][a-z'-]*", after_for.lower())
+    return all(w in _letter_rules()["generic"] for w in words)
 
 
 def letter_sentences(text: str) -> list[tuple[int, int, float]]:
-    """Sentences of a letter that state the request, adjacent ones merged.
+    """Where a letter states its question, as ``(start, end, confidence)``, overlaps merged.
 
-    Returns:
-        ``(start, end, confidence)`` per request; end excludes the closing full stop.
+    A request sentence that names the problem ("I am referring her for evaluation of new
+    atrial fibrillation.") is the question; a generic one ("... for evaluation and
+    management.") is followed by the question: up to three sentences, until a courtesy,
+    logistics or urgency sentence, a label line or the sign-off.
     """
-    found: dict[tuple[int, int], float] = {}
-    for pattern, conf in _letter_patterns():
+    rules = _letter_rules()
+    ends = _sentence_ends(text)
+    spans: list[tuple[int, int, float]] = []
+    for pattern, conf in rules["requests"]:
         for match in pattern.finditer(text):
-            s0, s1 = sentence_bounds(text, match.start(), match.end())
-            while s0 < s1 and text[s0].isspace():
-                s0 += 1
-            s1 = _strip_end(text, s0, s1)
-            if s1 - s0 >= _MIN_CHARS:
-                found[(s0, s1)] = max(conf, found.get((s0, s1), 0.0))
-    merged: list[tuple[int, int, float]] = []
-    for (s0, s1), conf in sorted(found.items()):
-        if merged and _adjacent(text, merged[-1][1], s0):
-            p0, _p1, pc = merged[-1]
-            if s1 - p0 <= _MAX_LETTER_CHARS:
-                merged[-1] = (p0, s1, max(pc, conf))
+            s0, s1 = _sentence_at(ends, match.start(), len(text))
+            if not _is_generic(text[match.end() : s1]):
+                spans.append((*_trimmed(text, s0, s1), conf))
                 continue
-        merged.append((s0, s1, conf))
+            f0 = f1 = s1
+            for _ in range(_MAX_FOLLOW):
+                n0, n1 = _sentence_at(ends, f1, len(text))
+                sentence = text[n0:n1].strip()
+                if not sentence or n0 < f1 - 1 or any(p.search(sentence) for p in rules["stops"]):
+                    break
+                f1 = n1
+            if f1 > f0:
+                spans.append((*_trimmed(text, f0, f1), conf))
+    spans = [(a, b, c) for a, b, c in spans if b - a >= _MIN_CHARS]
+    merged: list[tuple[int, int, float]] = []
+    for a, b, c in sorted(spans):
+        if merged and a <= merged[-1][1] + 2 and b - merged[-1][0] <= _MAX_LETTER_CHARS:
+            p0, p1, pc = merged[-1]
+            merged[-1] = (p0, max(p1, b), max(pc, c))
+        else:
+            merged.append((a, b, c))
     return merged
 
 
-def _adjacent(text: str, end: int, start: int) -> bool:
-    """True when only a full stop and whitespace separate two sentences."""
-    return start >= end and not text[end:start].strip(" .\n\t")
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    return start, _strip_end(text, start, end)
 
 
 def _strip_end(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in " \t\n.,;:":
+    while end > start and text[end - 1] in " \t\n,;:":
         end -= 1
     return end
 

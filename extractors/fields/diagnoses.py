@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
-from extractors.fields.clinical_layout import extend_field, labelled, page_lines
+from extractors.fields.clinical_layout import is_boundary_line, labelled, page_lines
 from extractors.fields.clinical_rules import compile_phrases, load_rules
 from models.vocab import FieldName
 
@@ -32,20 +32,24 @@ _MAX_VARIANTS = 64
 CODE_RE = re.compile(
     r"(?<![\w.\-$#/:])"
     r"(?P<head>[A-Za-z0158][0-9OoIlSBZ|][0-9A-Za-z])"
-    r"(?:(?P<dot>\.)(?P<tail>[0-9A-Za-z]{1,4})|(?P<bare>[0-9A-Za-z]{1,4}))?"
-    r"(?![\w\-]|\.\w|/\d)"
+    r"(?:(?P<dot>[.,])(?P<tail>[0-9A-Za-z]{1,4})|(?P<bare>[0-9A-Za-z]{1,4}))?"
+    r"(?![\w\-]|[.,]\w|/\d)"
 )
+_PHONE_RE = re.compile(r"\(?\b\d{3}\)?[\s.\-]*\d{3}[\s.\-]\d{4}\b")
+_LINE_START_CODE = re.compile(r"\s*[A-Za-z0158][0-9OoIlSBZ|][0-9A-Za-z](?:[.,][0-9A-Za-z]{1,4})?\b")
+_MAX_LIST_LINES = 8
 
 
 @lru_cache(maxsize=1)
-def _rules() -> tuple[dict[str, str], dict[str, str], re.Pattern[str], re.Pattern[str]]:
+def _rules() -> tuple[dict[str, str], dict[str, str], re.Pattern[str], re.Pattern[str], int]:
     rules = load_rules("diagnoses.yaml")
     excluded = compile_phrases(rules["excluded_labels"]).pattern
     return (
         {str(k): str(v) for k, v in rules["first_char"].items()},
         {str(k): str(v) for k, v in rules["numeric_char"].items()},
         re.compile(rf"(?:{excluded})\s*(?:#|no\.?|number)?\s*[:#]", re.IGNORECASE),
-        compile_phrases(rules["context_words"]),
+        re.compile("|".join(f"(?:{p})" for p in rules["context_patterns"]), re.IGNORECASE),
+        int(rules["context_reach"]),
     )
 
 
@@ -62,8 +66,8 @@ def validate_code(raw: str) -> tuple[str, bool] | None:
     """
     import simple_icd_10_cm as icd
 
-    first_map, numeric_map, _, _ = _rules()
-    body = raw.replace(".", "")
+    first_map, numeric_map, _, _, _ = _rules()
+    body = raw.replace(".", "").replace(",", "")
     if len(body) < 3:
         return None
     options: list[list[str]] = []
@@ -101,27 +105,34 @@ class DiagnosesComponent:
     def __call__(self, doc: Doc) -> Doc:
         """Add one candidate per distinct code (its most trusted occurrence)."""
         text = doc.text
-        regions = self._regions(text, doc)
         lines = page_lines(text)
-        _, _, excluded_re, context_re = _rules()
+        regions = self._regions(text, doc, lines)
+        _, _, excluded_re, context_re, reach = _rules()
+        context = [(m.start(), min(m.end() + reach, _line_end(text, m.end())))
+                   for m in context_re.finditer(text)]
+        phones = [m.span() for m in _PHONE_RE.finditer(text)]
         best: dict[str, tuple[float, int, int, bool]] = {}
         for match in CODE_RE.finditer(text):
             raw = match.group(0)
+            pos = match.start()
             if not any(c.isdigit() for c in raw[1:]):
                 continue  # words like "ISO", "SOB" read as codes only by repairing every char
-            line = next(ln for ln in lines if ln.start <= match.start() <= ln.end)
-            if self._in_excluded_value(text, line.start, match.start(), excluded_re):
+            if any(s <= pos < e for s, e in phones):
                 continue
-            in_field = any(s <= match.start() < e for s, e in regions)
-            on_context_line = bool(context_re.search(text, line.start, line.end))
-            dotted = match.group("dot") is not None
+            line = next(ln for ln in lines if ln.start <= pos <= ln.end)
+            if self._in_excluded_value(text, line.start, pos, excluded_re):
+                continue
+            in_field = any(s <= pos < e for s, e in regions)
+            on_context_line = any(s <= pos < e for s, e in context)
+            dot = match.group("dot")
             letter_first = raw[0].isalpha()
-            if not (in_field or on_context_line) and not (dotted and letter_first):
+            if not (in_field or on_context_line) and not (dot == "." and letter_first):
                 continue
             found = validate_code(raw)
             if found is None:
                 continue
             code, repaired = found
+            repaired = repaired or dot == ","
             if repaired and not (in_field or on_context_line) and not raw[0].isalpha():
                 continue
             conf = (self.field_confidence if in_field else
@@ -137,12 +148,21 @@ class DiagnosesComponent:
         return doc
 
     @staticmethod
-    def _regions(text: str, doc: Doc) -> list[tuple[int, int]]:
-        """Character ranges of Diagnosis fields, following code lists down the page."""
-        lines = page_lines(text, page_of(doc))
+    def _regions(text: str, doc: Doc, lines: list) -> list[tuple[int, int]]:
+        """Character ranges of Diagnosis fields: the label's value, then following lines
+        that start with a code (a list of codes under the label)."""
         out: list[tuple[int, int]] = []
         for item in labelled(text, KEY, page_of(doc)):
-            end = max(item.end, extend_field(text, lines, item.start, max_extra=6))
+            idx = next((k for k, ln in enumerate(lines) if ln.start <= item.end <= ln.end), None)
+            end = item.end
+            if idx is not None:
+                end = max(end, lines[idx].end)
+                for line in lines[idx + 1 : idx + 1 + _MAX_LIST_LINES]:
+                    if not _LINE_START_CODE.match(text, line.start, line.end) and (
+                        is_boundary_line(text, line) or not CODE_RE.search(text, line.start, line.end)
+                    ):
+                        break
+                    end = line.end
             out.append((item.label_start, end))
         return out
 
@@ -173,6 +193,11 @@ def make_diagnoses(
     """spaCy factory for :class:`DiagnosesComponent`."""
     return DiagnosesComponent(field_confidence, context_confidence, loose_confidence,
                               repair_penalty)
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def collect_codes(values: list[object]) -> list[str]:

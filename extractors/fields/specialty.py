@@ -42,7 +42,7 @@ def _text_patterns() -> list[tuple[re.Pattern[str], float]]:
         # "referring him to your cardiology clinic", "refer to the heart clinic"
         (
             re.compile(
-                rf"\brefer(?:ring|red)?\b[^.\n]{{0,60}}?\bto\s+(?:the\s+|your\s+|our\s+)?"
+                rf"\b(?:refer(?:ring|red)?|send(?:ing)?)\b[^\n]{{0,100}}?\bto\s+(?:the\s+|your\s+|our\s+)?"
                 rf"(?:(?P<sp>{specific})\b|(?P<sp2>{any_syn})\s+{_SERVICE})",
                 flags,
             ),

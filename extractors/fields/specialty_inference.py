@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractors.fields.clinical_rules import clean_key
+from extractors.fields.negation import assess
 from extractors.fields.specialty_lexicon import icd_specialties, lexicon
 from models.vocab import Specialty
 
@@ -90,10 +91,12 @@ def _keyword_share(text: str) -> tuple[dict[Specialty, float], dict[Specialty, s
             hits[specialty] += 2
             evidence.setdefault(specialty, match.group(0))
     for specialty, pattern in lex.keywords.items():
-        found = {m.group(0).lower() for m in pattern.finditer(text)}
+        # "family history of colon cancer", "denies chest pain": not this patient's problem
+        live = [m for m in pattern.finditer(text) if not assess(text, *m.span()).excludes]
+        found = {m.group(0).lower() for m in live}
         if found:
             hits[specialty] += len(found)
-            evidence.setdefault(specialty, pattern.search(text).group(0))
+            evidence.setdefault(specialty, live[0].group(0))
     total = sum(hits.values())
     return ({s: n / total for s, n in hits.items()} if total else {}), evidence
 

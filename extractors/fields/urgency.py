@@ -3,9 +3,10 @@
 Three sources, most trusted first:
 
 1. checkbox rows — "☒ Urgent", "[X] Urgent", "(x) STAT", "■ Routine" and what fax OCR makes
-   of a ticked box ("X Urgent", "IX] Urgent"). Only a checked option is taken; an option next
-   to an empty box ("☐", "[ ]", "O") never is, and neither is a row of options whose boxes
-   were lost (nothing tells which one was ticked);
+   of a ticked box ("X Urgent", "[XJ] STAT", "&l Urgent", "|WMurgent"). Only a checked
+   option is taken; an option next to an empty box ("☐", "[ ]", "O", "(]") never is. When
+   every other option of a row shows an empty box and one shows none (OCR dropped the filled
+   box), that one is taken with a lower confidence;
 2. a single option word after an Urgency/Priority label ("Priority: Routine");
 3. phrases in running text ("STAT", "ASAP", "please see within 48 hours", "at your earliest
    convenience"), unless negated or hypothetical.
@@ -18,25 +19,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.fields.base import add_candidate, page_of
-from extractors.fields.clinical_layout import labelled, page_lines
+from extractors.fields.base import add_candidate
+from extractors.fields.clinical_layout import page_lines
 from extractors.fields.clinical_rules import compile_phrases, load_rules
 from extractors.fields.negation import assess
 from models.vocab import FieldName, Urgency
 
 EXTRACTOR = "fields.urgency@1"
-KEY = str(FieldName.REFERRAL_URGENCY)
-_CLEAR_MARKS = {"☒", "☑", "✓", "✔", "■", "⊠", "[X]", "[x]", "(X)", "(x)", "✅", "▣"}
-_ROW_NOISE = re.compile(
-    r"(?i)\b(?:urgency|priority|level|referral|appointment|scheduling|request(?:ed)?|time\s*frame"
-    r"|please\s+check\s+one|check\s+one|select\s+one|yes|no)\b|\b[xXoOvV]\b|[^\w\s]"
-)
-_ROW_MAX_LETTERS = 12
-_YES_NO = re.compile(r"^\s*[:?]?\s*(?P<m1>\S+)?\s*(?P<yn>yes|no)\b", re.IGNORECASE)
+_MARK_MAX = 5
+_ROW_MAX_LETTERS = 6
+_DROP = re.compile(r"[\s.,;:'`\"‘’“”]+")
+_CLEAR_BOX = re.compile(r"[\[(|]?[Xx✓✔☒☑■⊠][\])|]?")
+_YES_NO = re.compile(r"^\s*[:?]\s*(?P<mark>\S{1,4}\s*)?(?P<yn>yes|no)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -44,24 +43,31 @@ class _Option:
     start: int
     end: int
     urgency: Urgency
-    before: str | None  # "checked" | "unchecked" | None
-    after: str | None
+    before: str  # mark characters in front of the word (may be empty)
+    after: str  # mark characters right after the word (for "Urgent [X]" rows)
 
 
 @lru_cache(maxsize=1)
-def _rules() -> dict:
+def _rules() -> dict[str, Any]:
     rules = load_rules("urgency.yaml")
     words = {Urgency(k): v for k, v in rules["options"].items()}
-    lookup = {w.lower(): u for u, ws in words.items() for w in ws}
-    marks = sorted({*rules["checked"], *rules["unchecked"]}, key=len, reverse=True)
-    mark_alt = "|".join(re.escape(m) for m in marks)
+    every = sorted({w for ws in words.values() for w in ws}, key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(map(re.escape, w.split())) for w in every)
     return {
-        "lookup": lookup,
-        "options": compile_phrases([w for ws in words.values() for w in ws]),
-        "checked": set(rules["checked"]),
-        "unchecked": set(rules["unchecked"]),
-        "mark_before": re.compile(rf"(?:^|\s)({mark_alt})\s*$"),
-        "mark_after": re.compile(rf"^\s*({mark_alt})(?=\s|$)"),
+        "lookup": {w.lower(): u for u, ws in words.items() for w in ws},
+        # an option word, possibly glued to a mark in front ("Djroutine"); not inside a word
+        "option": re.compile(
+            rf"(?:(?<=[^\w])|^)(?P<glue>{rules['glued_mark']})?(?P<word>{alternation})"
+            r"(?-i:(?![a-z]))",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+        "row_label": re.compile(
+            r"(?:^|(?<=\s))(?:" + compile_phrases(rules["row_labels"]).pattern + r")\s*[:.;]+",
+            re.IGNORECASE,
+        ),
+        "checked": re.compile("[" + re.escape(rules["checked_chars"]) + "]"),
+        "clear": set(rules["clear_marks"]),
+        "unchecked": set(rules["unchecked_marks"]),
         "phrases": [
             (re.compile(p["pattern"], 0 if p.get("case_sensitive") else re.IGNORECASE),
              Urgency(p["urgency"]), float(p["confidence"]))
@@ -70,34 +76,60 @@ def _rules() -> dict:
     }
 
 
-def _mark_state(mark: str | None) -> str | None:
-    rules = _rules()
-    if mark is None:
+def mark_state(mark: str) -> str | None:
+    """``"checked"``, ``"unchecked"`` or ``None`` (no mark, or unreadable) for box text."""
+    mark = _DROP.sub("", mark)
+    if not mark:
         return None
-    if mark in rules["checked"]:
+    rules = _rules()
+    if mark in rules["clear"] or rules["checked"].search(mark):
         return "checked"
     return "unchecked" if mark in rules["unchecked"] else None
 
 
-def _options(text: str, line_start: int, line_end: int) -> list[_Option]:
-    """Option words on one line with the box marks right before and after each."""
+def row_options(text: str, start: int, end: int) -> list[_Option]:
+    """Option words of one line with the mark text in front of and after each."""
     rules = _rules()
+    label = rules["row_label"].search(text, start, end)
+    zone_start = label.end() if label else start
+    found = [m for m in rules["option"].finditer(text, start, end) if m.start() >= zone_start]
     out: list[_Option] = []
-    for match in rules["options"].finditer(text, line_start, line_end):
-        if text[match.end() : match.end() + 1] in (":",) and not _YES_NO.match(text[match.end():line_end]):
-            continue  # "Urgency:"-like label, not an option
-        before = rules["mark_before"].search(text[line_start : match.start()])
-        after = rules["mark_after"].search(text[match.end() : line_end])
-        out.append(_Option(
-            match.start(), match.end(), rules["lookup"][" ".join(match.group(0).lower().split())],
-            _mark_state(before.group(1) if before else None),
-            _mark_state(after.group(1) if after else None),
-        ))
+    for i, m in enumerate(found):
+        prev_end = found[i - 1].end() if i else zone_start
+        before = text[prev_end : m.start("word")]
+        nxt = found[i + 1].start() if i + 1 < len(found) else end
+        after = text[m.end() : nxt]
+        word = " ".join(m.group("word").lower().split())
+        out.append(_Option(m.start("word"), m.end(), rules["lookup"][word],
+                           _DROP.sub("", before)[-_MARK_MAX:], _DROP.sub("", after)[:_MARK_MAX]))
     return out
 
 
+def _prose_mark(text: str, line_start: int, opt: _Option) -> str | None:
+    """State of a box written as its own token (or glued) right before an option in prose."""
+    token = re.search(r"(\S{1,4})\s*$", text[line_start : opt.start])
+    if token is None:
+        return None
+    mark = _DROP.sub("", token.group(1))
+    if mark in _rules()["unchecked"]:
+        return "unchecked"
+    return "checked" if _CLEAR_BOX.fullmatch(mark) else None
+
+
+def _is_row(text: str, start: int, end: int, options: list[_Option]) -> bool:
+    """True for a form row: options, marks and a label, little else (not prose)."""
+    rest = text[start:end]
+    label = _rules()["row_label"].search(rest)
+    if label:
+        rest = rest[: label.start()] + rest[label.end() :]
+    for opt in options:
+        rest = rest.replace(text[opt.start : opt.end], " ", 1)
+    letters = sum(c.isalpha() for c in re.sub(r"\b\w{1,3}\b", " ", rest))
+    return letters <= _ROW_MAX_LETTERS
+
+
 class UrgencyComponent:
-    """Marks stated urgency on a page: checked boxes, labelled values, then phrases."""
+    """Marks stated urgency on a page: checkbox rows, labelled words, then phrases."""
 
     def __init__(self, checkbox_confidence: float = 0.95, label_confidence: float = 0.9) -> None:
         """Confidence of a clearly checked box (OCR-ish marks get less) and of a label value."""
@@ -108,83 +140,68 @@ class UrgencyComponent:
         """Add ``referral.urgency`` candidates to ``doc.spans["fields"]``."""
         text = doc.text
         consumed: list[tuple[int, int]] = []
-        label_spans = [(f.label_start, f.end) for f in labelled(text, KEY, page_of(doc))]
         for line in page_lines(text):
-            options = _options(text, line.start, line.end)
-            if options and (_is_option_row(text, line.start, line.end, options)
-                            or any(o.before or o.after for o in options)):
+            options = row_options(text, line.start, line.end)
+            if not options:
+                continue
+            labelled = bool(_rules()["row_label"].search(text, line.start, line.end))
+            marked = any(mark_state(o.before) or mark_state(o.after) for o in options)
+            if (len(options) > 1 or labelled or marked) and _is_row(
+                text, line.start, line.end, options
+            ):
                 consumed.extend((o.start, o.end) for o in options)
-                self._checkbox_row(doc, text, options, line.end, label_spans)
-        rules = _rules()
-        for pattern, urgency, conf in rules["phrases"]:
+                self._row(doc, text, options, labelled=labelled, line_end=line.end)
+                continue
+            for opt in options:  # prose: only a box drawn right before the word counts
+                state = _prose_mark(text, line.start, opt)
+                if state is not None:
+                    consumed.append((opt.start, opt.end))
+                    if state == "checked":
+                        self._add(doc, opt, self.checkbox_confidence - 0.1, "checkbox")
+        for pattern, urgency, conf in _rules()["phrases"]:
             for match in pattern.finditer(text):
                 if any(s < match.end() and match.start() < e for s, e in consumed):
                     continue
-                if assess(text, match.start(), match.end()).excludes and urgency is not Urgency.ROUTINE:
+                if urgency is not Urgency.ROUTINE and assess(text, *match.span()).excludes:
                     continue
                 add_candidate(doc, match.start(), match.end(), FieldName.REFERRAL_URGENCY,
                               urgency.value, conf, EXTRACTOR, ("phrase",))
                 consumed.append(match.span())
         return doc
 
-    def _checkbox_row(
-        self, doc: Doc, text: str, options: list[_Option], line_end: int,
-        label_spans: list[tuple[int, int]],
+    def _row(
+        self, doc: Doc, text: str, options: list[_Option], *, labelled: bool, line_end: int
     ) -> None:
-        """Decide one line of options: checked boxes, yes/no, a labelled word, or nothing."""
-        # A mark between two options could be either's: forms put boxes before the words
-        # unless the first option has none and the last has one after it ("Urgent [X]").
-        use_after = options[0].before is None and options[-1].after is not None
-        states = [(o, o.after if use_after else o.before) for o in options]
-        marked = [o for o, st in states if st is not None]
-        checked = [o for o, st in states if st == "checked"]
-        if marked:
-            conf = self.checkbox_confidence if len(checked) == 1 else 0.5
-            for opt in checked:
-                mark = _mark_text(text, opt, after=use_after)
-                c = conf if mark in _CLEAR_MARKS else conf - 0.1
-                add_candidate(doc, opt.start, opt.end, FieldName.REFERRAL_URGENCY,
-                              opt.urgency.value, c, EXTRACTOR, ("checkbox",))
-            return
+        """Decide one row: yes/no, checked boxes, elimination, or a labelled single word."""
         if len(options) == 1:
-            opt = options[0]
-            yes_no = _YES_NO.match(text[opt.end : line_end])
-            if yes_no and text[opt.end : opt.end + 1] in ":?":
-                self._yes_no(doc, opt, yes_no)
+            yes_no = _YES_NO.match(text[options[0].end : line_end])
+            if yes_no:
+                ticked = mark_state(yes_no.group("mark") or "") != "unchecked"
+                if yes_no.group("yn").lower() == "yes" and ticked:
+                    self._add(doc, options[0], 0.8, "yes_no")
                 return
-            if any(s <= opt.start < e for s, e in label_spans):
-                add_candidate(doc, opt.start, opt.end, FieldName.REFERRAL_URGENCY,
-                              opt.urgency.value, self.label_confidence, EXTRACTOR, ("label",))
-                return
-            if opt.urgency is not Urgency.ROUTINE and not assess(text, opt.start, opt.end).excludes:
-                add_candidate(doc, opt.start, opt.end, FieldName.REFERRAL_URGENCY,
-                              opt.urgency.value, 0.65, EXTRACTOR, ("phrase",))
-        # several options and no visible marks: the ticks were lost; take none
+        after_style = not options[0].before and mark_state(options[-1].after) is not None
+        states = [mark_state(o.after if after_style else o.before) for o in options]
+        checked = [o for o, st in zip(options, states, strict=True) if st == "checked"]
+        if checked:
+            base = self.checkbox_confidence if len(checked) == 1 else 0.5
+            for opt in checked:
+                mark = _DROP.sub("", opt.after if after_style else opt.before)
+                conf = base if any(mark.endswith(c) for c in _rules()["clear"]) else base - 0.1
+                self._add(doc, opt, conf, "checkbox")
+            return
+        unknown = [o for o, st in zip(options, states, strict=True) if st is None]
+        if len(options) > 1 and len(unknown) == 1 and states.count("unchecked") >= 1:
+            self._add(doc, unknown[0], 0.7, "checkbox_inferred")
+            return
+        if len(options) == 1 and states[0] is None and labelled:
+            self._add(doc, options[0], self.label_confidence, "label")
+        # several options and no readable marks: nothing tells which was ticked; take none
 
-    def _yes_no(self, doc: Doc, opt: _Option, match: re.Match[str]) -> None:
-        """"Urgent: ☒ Yes ☐ No" — the option is stated when Yes is ticked (or printed alone)."""
-        state = _mark_state(match.group("m1"))
-        if match.group("yn").lower() == "yes" and state in ("checked", None):
-            add_candidate(doc, opt.start, opt.end, FieldName.REFERRAL_URGENCY,
-                          opt.urgency.value, 0.85 if state else 0.7, EXTRACTOR, ("yes_no",))
-
-
-def _is_option_row(text: str, start: int, end: int, options: list[_Option]) -> bool:
-    """True when a line is mostly options, marks and a label — a form row, not prose."""
-    rest = list(text[start:end])
-    for opt in options:
-        rest[opt.start - start : opt.end - start] = [" "] * (opt.end - opt.start)
-    remaining = _ROW_NOISE.sub(" ", "".join(rest))
-    return sum(c.isalpha() for c in remaining) <= _ROW_MAX_LETTERS
-
-
-def _mark_text(text: str, opt: _Option, *, after: bool) -> str:
-    rules = _rules()
-    if after:
-        m = rules["mark_after"].search(text[opt.end : opt.end + 8])
-    else:
-        m = rules["mark_before"].search(text[max(0, opt.start - 8) : opt.start])
-    return m.group(1) if m else ""
+    @staticmethod
+    def _add(doc: Doc, opt: _Option, conf: float, note: str) -> None:
+        add_candidate(doc, opt.start, opt.end, FieldName.REFERRAL_URGENCY, opt.urgency.value,
+                      conf, EXTRACTOR, (note,))
 
 
 @Language.factory(
