@@ -169,6 +169,8 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         for w in wordings:
             _add(entries, w, Entry(w, section=section, header=True))
             max_words = max(max_words, len(w.split()))
+    for w in data.get("titles", []):
+        _add(entries, w, Entry(w))
     for key, wordings in data.get("labels", {}).items():
         for w in wordings:
             _add(entries, w, Entry(w, key=key, section=opens.get(key)))

@@ -36,7 +36,7 @@ __all__ = [
     "section_of",
 ]
 
-_STRIP_LEAD = " \t:;,_|-–=>"
+_STRIP_LEAD = " \t:;,_|-–=>/\\"
 _STRIP_TRAIL = " \t:;,_|"
 _POSITION_FACTOR = {"colon": 1.0, "gap": 0.95, "none": 0.75}
 _CACHE: OrderedDict[int, tuple[Page, Layout]] = OrderedDict()

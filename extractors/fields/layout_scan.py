@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from models.document import Page
 
 OPENER_REACH = 0.15  # page heights a "From: …" / "Patient: …" label scopes the lines below
+HEADER_GAP = 0.25  # a section name with text closer than this beside it labels that text
 LETTERHEAD_MAX = 0.25  # letterhead contact lines sit in the top quarter of a page
 _COLONS = (":", ";")
 # Generic labels that start a form (a letterhead prints contacts, not "Name:" or "Address:").
@@ -53,7 +54,6 @@ class _Scope:
     y0: float
     line: int
     full: bool
-    same_line_only: bool = False
 
 
 def _match_line(lex: Lexicon, text: str, toks: list[Token], line: Line) -> list[Label]:
@@ -138,6 +138,8 @@ class Layout(ValueFinder):
         self._starts = [t.start for t in self.tokens]
         raw = [lab for line in self.lines for lab in _match_line(lex, self.text, self.tokens, line)]
         self.letterhead_bottom = _letterhead_bottom(self.tokens, raw)
+        self.strong = {lab.first for lab in raw if lab.delim != "none"}  # refined below
+        self._raw = raw
         self.scopes = self._scopes(raw)
         self.labels = self._resolve(lex, raw)
         self.strong = {lab.first for lab in self.labels if lab.header or lab.delim != "none"}
@@ -150,19 +152,42 @@ class Layout(ValueFinder):
             if not sec or lab.score < 0.85:
                 continue
             t = self.tokens[lab.first]
-            if lab.whole:
+            if self._is_header(lab):
                 full.append(_Scope(sec, lab.first, t.x0, t.y0, t.line, full=True))
-            elif lab.delim == "colon" and (lab.entry.key or lab.entry.header):
+            elif lab.delim != "none" and (lab.entry.key or lab.entry.header):
                 openers.append(_Scope(sec, lab.first, t.x0, t.y0, t.line, full=False))
-        self.scopes = full
         out = list(full)
-        for op in openers:
-            enclosing = self.section_for(op.first, op.first)
-            same = enclosing not in (None, "letterhead", op.section)
-            out.append(
-                _Scope(op.section, op.first, op.x0, op.y0, op.line, full=False, same_line_only=same)
-            )
+        out.extend(openers)
         return out
+
+    def _is_header(self, lab: Label) -> bool:
+        """A section header fills its cell, and no value sits beside or under it.
+
+        "PATIENT INFORMATION" is one whatever follows. A label that names a section is one
+        only when no value is printed after or under it: "Referring Provider: Dr. Chen" and a
+        table cell "Patient Name" over "Jane Doe" open a section for the few lines below, not
+        for the rest of the page.
+        """
+        if not (lab.entry.section and lab.whole and lab.score >= 0.9):
+            return False
+        if lab.entry.header and lab.entry.key is None and lab.entry.generic is None:
+            return True
+        line = self.lines[self.tokens[lab.first].line]
+        if any(
+            other.first != lab.first
+            and self.tokens[other.first].line == self.tokens[lab.first].line
+            and other.delim != "none"
+            and not other.entry.section
+            for other in self._raw
+        ):
+            return False  # a row of field labels ("Payer    Subscriber ID"), not a heading row
+        k = lab.last
+        while k < line.last and self.tokens[k].text in _COLONS:
+            k += 1
+        if k < line.last and self.tokens[k].x0 - self.tokens[k - 1].x1 <= HEADER_GAP:
+            return False
+        # "Patient Name" over a cell holding "Jane Doe" is a label; over "Name: ..." a heading.
+        return self.value_below(lab) is None
 
     def section_for(self, first: int, last: int, generic: str | None = None) -> str | None:
         """The section whose header or opening label scopes tokens ``[first, last]``.
@@ -183,7 +208,6 @@ class Layout(ValueFinder):
                 continue
             if not sc.full and (
                 tok.y0 - sc.y0 > OPENER_REACH
-                or (sc.same_line_only and not same_line)
                 or not self.lex.opener_scopes_generic(sc.section, generic)
             ):
                 continue
@@ -222,7 +246,7 @@ class Layout(ValueFinder):
             if not ok:
                 continue
             own = ent.section if ent.key and ent.section else section
-            header = bool(ent.section and lab.whole)
+            header = self._is_header(lab)
             out.append(_with(lab, key, lab.score * factor, own, header=header))
         return out
 
