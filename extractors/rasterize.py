@@ -41,11 +41,13 @@ class Raster:
         gray: 8-bit grayscale, shape (height, width), 0 = black.
         dpi: (x, y) resolution of the source; fax "normal" is (204, 98).
         pdf_rotation: The PDF page's /Rotate, already applied by the renderer (0 for images).
+        bilevel: The source pixels are black and white (fax TIFFs, 1-bit PNGs).
     """
 
     gray: np.ndarray
     dpi: tuple[float, float]
     pdf_rotation: int = 0
+    bilevel: bool = False
 
 
 @contextmanager
@@ -88,6 +90,8 @@ def render_pdf_page(path: Path, page_no: int, dpi: float, *, rotation: int | Non
             rotation = own if rotation is None else rotation
             bitmap = page.render(scale=dpi / 72.0, rotation=(rotation - own) % 360, grayscale=True)
             gray = np.array(bitmap.to_numpy(), copy=True)
+            bitmap.close()  # release native memory inside the lock, not in a GC finaliser
+            page.close()
         except pdfium.PdfiumError as exc:
             raise Rejected("PDF page cannot be rendered", code=ErrorCode.CORRUPT_FILE) from exc
     if gray.ndim == 3:
@@ -129,6 +133,7 @@ def load_image_page(path: Path, media_type: str, page_no: int) -> Raster:
                 elif page_no != 1:
                     raise Rejected("page number out of range", code=ErrorCode.CORRUPT_FILE)
                 dpi = _declared_dpi(image)
+                bilevel = image.mode == "1"
                 image.load()
                 frame = ImageOps.exif_transpose(image) if media_type != TIFF else image
                 if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
@@ -140,7 +145,7 @@ def load_image_page(path: Path, media_type: str, page_no: int) -> Raster:
         raise
     except (OSError, EOFError, ValueError, SyntaxError) as exc:
         raise Rejected("image frame cannot be decoded", code=ErrorCode.CORRUPT_FILE) from exc
-    return Raster(gray=gray, dpi=dpi)
+    return Raster(gray=gray, dpi=dpi, bilevel=bilevel)
 
 
 def load_page(path: Path, media_type: str, page_no: int, *, pdf_dpi: float) -> Raster:

@@ -165,6 +165,7 @@ def _image_sizes(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data" and friends
             with Image.open(path, formats=[media_type.split("/")[1].upper()]) as image:
                 if media_type != TIFF:
                     if media_type == PNG:

@@ -39,10 +39,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Fax and low-resolution scans are resampled to at least this resolution before OCR.
+#: Resample to at least this resolution before OCR. Measured on 17 generated fax pages:
+#: 204 → 300 dpi brought no accuracy (word recall 0.873 → 0.870 normal, 0.971 → 0.961 fine)
+#: for +35 % Tesseract time, so it is off.
 MIN_OCR_DPI = 0.0
-#: Median-filter pages from sources below this resolution (fax) before OCR.
-DESPECKLE_BELOW_DPI = 0.0
+#: Median-filter fax-"normal" pages (vertical resolution below this) after squaring: word
+#: recall 0.873 → 0.918 for +1 % time. On fax-fine pages it hurt (0.971 → 0.899): off there.
+DESPECKLE_BELOW_YDPI = 150.0
 #: Column/row profile ratio above which a page is taken to be sideways.
 SIDEWAYS_RATIO = 1.5
 
@@ -78,25 +81,26 @@ class TesseractEngine:
         started = time.perf_counter()
         raster = load_page(path, media_type, page_no, pdf_dpi=ctx.ocr_dpi)
         gray, dpi = imaging.square_pixels(raster.gray, raster.dpi, min_dpi=MIN_OCR_DPI)
-        if min(raster.dpi) < DESPECKLE_BELOW_DPI:
+        if raster.dpi[1] < DESPECKLE_BELOW_YDPI < raster.dpi[0]:
             gray = imaging.despeckle(gray)
-        if imaging.is_blank(gray):
+        small = imaging.analysis_copy(gray)
+        if imaging.is_blank(small):
             log.debug("page %d blank, OCR skipped", page_no)
             return self._page(page_no, raster.dpi, raster.pdf_rotation, gray, dpi, ctx)
         turn = 0
-        points = imaging.ink_points(gray)
+        points = imaging.ink_points(small)
         sideways = imaging.sideways_score(points) > SIDEWAYS_RATIO
         if sideways:
             turn = osd_turn(gray, ctx) or 0
             if turn:
                 gray = _turn_cw(gray, turn)
-                points = imaging.ink_points(gray)
+                points = imaging.ink_points(_turn_cw(small, turn))
         skew = imaging.estimate_skew(points)
         if abs(skew) >= imaging.MIN_DESKEW_DEG:
             gray = imaging.rotate(gray, -skew)
         else:
             skew = 0.0
-        result = ocr(gray, ctx)
+        result = ocr(gray, ctx, bilevel=raster.bilevel)
         calls = 1
         if result.looks_wrong():
             extra = osd_turn(gray, ctx)
@@ -104,7 +108,7 @@ class TesseractEngine:
             candidates = [extra] if extra else ([90, 270] if sideways and not turn else [])
             for extra in candidates:
                 turned = _turn_cw(gray, extra)
-                second = ocr(turned, ctx)
+                second = ocr(turned, ctx, bilevel=raster.bilevel)
                 calls += 1
                 if _better(result, second):
                     gray, result, turn = turned, second, (turn + extra) % 360
