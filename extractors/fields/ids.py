@@ -13,7 +13,7 @@ from dataclasses import dataclass
 __all__ = ["Identifier", "clean_identifier"]
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{1,29}[A-Za-z0-9]")
-_SPACED = re.compile(r"(?:[A-Za-z0-9]{2,6} ){1,4}[A-Za-z0-9]{2,6}")
+_SPACED = re.compile(r"(?:[A-Za-z0-9]{2,12} ){1,4}[A-Za-z0-9]{2,12}(?![A-Za-z0-9])")
 _WORDY = re.compile(r"^[A-Za-z]{4,}$")
 
 
@@ -44,13 +44,14 @@ def clean_identifier(text: str) -> Identifier | None:
     if end < len(text) and text[end] not in " \t\n,;)./" and not text[end].isspace():
         return None  # "AB12$%": not an identifier
     validity = 1.0
-    if not any(c.isdigit() for c in value):
-        return None
     spaced = _SPACED.match(text, pos)
     if spaced and spaced.end() > end and sum(c.isdigit() for c in spaced.group(0)) >= 6:
         rest = spaced.group(0)
         if all(any(c.isdigit() for c in part) for part in rest.split()[1:]):
-            value, end, validity = rest, spaced.end(), 0.8  # "XKJ 1234 5678" printed in groups
+            # "GRP 4859933", "XKJ 1234 5678": one ID printed (or read) in groups
+            value, end, validity = rest.replace(" ", ""), spaced.end(), 0.8
+    if not any(c.isdigit() for c in value):
+        return None
     if _WORDY.match(value.split("-")[0]) and sum(c.isdigit() for c in value) < 2:
         validity *= 0.6
     return Identifier(value, tok.start(), end, validity)

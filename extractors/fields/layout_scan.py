@@ -222,6 +222,8 @@ class Layout(ValueFinder):
         out: list[Label] = []
         for lab in raw:
             ent = lab.entry
+            if lab.delim == "none" and out and out[-1].last == lab.first and out[-1].key:
+                continue  # "Group: GRP 123": the word after a label is its value, not a label
             pure_header = ent.header and ent.key is None and ent.generic is None
             if pure_header:
                 if lab.whole or lab.delim == "colon":

@@ -56,3 +56,10 @@ def test_placeholder_values_are_not_ids(make_page, extract) -> None:
     cands = extract(page, "intake_insurance")
     assert best(cands, "insurance.member_id") is None
     assert best(cands, "insurance.group_number") is None
+
+
+def test_id_read_in_groups_is_joined(make_page, extract) -> None:
+    page = make_page(["INSURANCE", "Group: GRP 4859933"])
+    cands = extract(page, "intake_insurance")
+    found = [c for c in cands if str(c.name) == "insurance.group_number"]
+    assert [c.value for c in found] == ["GRP4859933"]
