@@ -72,6 +72,8 @@ def _match_line(lex: Lexicon, text: str, toks: list[Token], line: Line) -> list[
             if e - s > 48:
                 continue
             m = lex.lookup(text[s:e])
+            if m is not None and m.score < 1.0 and any(c.isdigit() for c in toks[j - 1].text):
+                continue  # "Phone +1" is not a misread "Phone #": fuzzy labels end in words
             if m is not None and m.score >= 0.8:
                 found = (j, m)
                 break

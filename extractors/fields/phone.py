@@ -131,7 +131,7 @@ class PhoneComponent:
         page = page_of(doc)
         assert page is not None
         cues = prose_rules()["phone_cues"]
-        text = doc.text
+        text = doc.text.replace("\n", " ")  # a number wrapped onto the next line; same offsets
         for s, e, number, fixed in find_phones(text):
             if any(s < ce and e > cs for cs, ce in claimed):
                 continue
