@@ -148,10 +148,11 @@ class Intake:
             return 0
         outcomes = self.rt.jobs.outcomes(f.sha256 for f in inflight.values())
         moved = 0
+        resent: set[str] = set()
         for path, flight in inflight.items():
             result = outcomes.get(flight.sha256)
             if result is None:
-                self._maybe_resend(flight)
+                self._maybe_resend(flight, resent)
                 continue
             status, error = result
             outcome = "archived" if status == "processed" else "quarantined"
@@ -183,10 +184,16 @@ class Intake:
         if path.exists():
             move_file(path, target)
 
-    def _maybe_resend(self, flight: _InFlight) -> None:
+    def _maybe_resend(self, flight: _InFlight, resent: set[str]) -> None:
+        """Send a stalled job again (a lost message: crashed embedded worker, dead Redis worker
+        not yet requeued); ``intake.ingest`` of a known job only sends what is missing."""
         stall_s = self.rt.settings.stall_s
         if time.monotonic() - flight.sent_at < stall_s:
             return
+        if flight.sha256 in resent:  # the same bytes under another name: sent once per round
+            flight.sent_at = time.monotonic()
+            return
+        resent.add(flight.sha256)
         progress = self.rt.jobs.last_progress(flight.sha256)
         if progress is not None and (datetime.now(UTC) - progress).total_seconds() < stall_s:
             flight.sent_at = time.monotonic()
