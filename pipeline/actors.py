@@ -27,7 +27,6 @@ import dramatiq
 
 from models.document import Document
 from models.errors import Rejected
-from pipeline import runner
 from pipeline.broker import QUARANTINE_ACTOR
 from pipeline.jobs import Runtime, open_runtime
 from pipeline.settings import Settings, get_settings
@@ -121,6 +120,8 @@ def assemble(document_id: str) -> None:
     pages = rt.jobs.pages(document_id)
     if len(pages) < document.page_count:
         return  # a stray message; the last page will send another
+    from pipeline import runner  # heavy (spaCy, ICD-10): imported on first use, not at start
+
     document, referrals = runner.analyse(document.with_pages(pages), rt.context(document_id))
     outcome = rt.jobs.commit(document, referrals)
     log.info(

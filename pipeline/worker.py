@@ -17,9 +17,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # page parallelism is ours, not 
 
 broker = configure_broker(get_settings())
 
-from pipeline import actors  # noqa: E402  (after the broker: the decorator binds to it)
+# after the broker (the decorator binds to it); the runner's heavy imports once, before consuming
+from pipeline import actors, runner  # noqa: E402
 
-__all__ = ["actors", "broker", "main"]
+__all__ = ["actors", "broker", "main", "runner"]
 
 
 def main(*, processes: int = 1, threads: int = 0, verbose: bool = False) -> int:
