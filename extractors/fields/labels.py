@@ -194,7 +194,5 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         inline=frozenset(data.get("inline", [])),
         max_words=max_words + 1,  # OCR may split one printed word in two
         long_keys=tuple(k for k in entries if len(k) >= 5),
-        opener_scopes={
-            sec: frozenset(gens) for sec, gens in data.get("opener_scopes", {}).items()
-        },
+        opener_scopes={sec: frozenset(gens) for sec, gens in data.get("opener_scopes", {}).items()},
     )

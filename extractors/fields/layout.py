@@ -164,6 +164,12 @@ def labelled_values(page: Page, keys: Iterable[str] | None = None) -> list[Label
                 if s < e:
                     span, position, factor = (s, e), "below", factor * below[2]
         if span is None:
+            wrapped = lay.value_wrapped(lab)
+            if wrapped is not None:
+                s, e = _trimmed(text, wrapped[0], wrapped[1])
+                if s < e:
+                    span, position, factor = (s, e), "inline", factor * wrapped[2]
+        if span is None:
             continue
         s, e = span
         out.append(

@@ -261,6 +261,9 @@ class Layout(ValueFinder):
         """
         line = self.lines[self.tokens[lab.first].line]
         nxt = [self.tokens[k].text for k in range(lab.last, min(lab.last + 3, line.last))]
+        if not nxt and self.tokens[lab.first].line + 1 < len(self.lines):
+            following = self.lines[self.tokens[lab.first].line + 1]  # wrapped running text
+            nxt = [self.tokens[k].text for k in range(following.first, following.first + 1)]
         if not nxt:
             return False
         if key == "patient.sex":

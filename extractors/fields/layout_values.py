@@ -46,6 +46,29 @@ class ValueFinder:
             end += 1
         return toks[k].start, toks[end - 1].end, 1.0
 
+    def value_wrapped(self, lab: Label) -> tuple[int, int, float] | None:
+        """Start of the next line, for a label ending a line of running text.
+
+        In a letter, "... member ID" may end one line and the ID start the next, at the left
+        margin (so not under the label, where ``value_below`` looks).
+        """
+        tok = self.tokens[lab.last - 1]
+        line = self.lines[tok.line]
+        if lab.last < line.last or tok.line + 1 >= len(self.lines):
+            return None
+        nxt = self.lines[tok.line + 1]
+        h = max(line.y1 - line.y0, 0.005)
+        if not (-0.3 * h <= nxt.y0 - line.y1 <= 1.2 * h) or nxt.x0 > self.tokens[lab.first].x0:
+            return None
+        if nxt.first in self.strong:
+            return None
+        end, seg = nxt.first, self.tokens[nxt.first].seg
+        while end < min(nxt.last, nxt.first + 8) and self.tokens[end].seg == seg:
+            if end in self.strong:
+                break
+            end += 1
+        return self.tokens[nxt.first].start, self.tokens[end - 1].end, 0.8
+
     def _right_across(self, lab: Label) -> tuple[int, int, float] | None:
         """Value in another Tesseract line at the same height, right of the label."""
         last = self.tokens[lab.last - 1]

@@ -50,7 +50,8 @@ def find_phones(text: str, region: str | None = None) -> list[tuple[int, int, st
     replacement keeps length, so offsets hold for both).
     """
     region = region or DEFAULT_REGION
-    text = _DIGIT_COMMA.sub("-", text)  # "402,755,7176" (OCR of dots); same length
+    # OCR noise, each fix keeping the length: "402,755,7176", "(804))555-0107"
+    text = _DIGIT_COMMA.sub("-", text).replace("))", ") ").replace("((", " (")
     out = _matches(text, region, fixed=False)
     fixed, changed = fix_digits(text, _PHONE_FIXES)
     if changed:

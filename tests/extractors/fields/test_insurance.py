@@ -63,3 +63,12 @@ def test_id_read_in_groups_is_joined(make_page, extract) -> None:
     cands = extract(page, "intake_insurance")
     found = [c for c in cands if str(c.name) == "insurance.group_number"]
     assert [c.value for c in found] == ["GRP4859933"]
+
+
+def test_member_id_wrapped_to_next_line_of_prose(make_page, extract) -> None:
+    page = make_page(
+        ["The patient can be reached by phone. Insurance: Oscar Health, member ID", "LHT28986858."]
+    )
+    member = best(extract(page, "intake_insurance"), "insurance.member_id")
+    assert member.value == "LHT28986858"
+    assert member.confidence <= 0.7

@@ -24,9 +24,7 @@ def test_lexicon_loads_without_ambiguous_wordings() -> None:
         ("Phone#", "Phone #"),
     ],
 )
-def test_normalise_folds_case_space_punct_lookalikes(
-    printed: str, canonical: str
-) -> None:
+def test_normalise_folds_case_space_punct_lookalikes(printed: str, canonical: str) -> None:
     assert normalise(printed) == normalise(canonical)
 
 
