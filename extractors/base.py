@@ -5,6 +5,19 @@ OCRmyPDF plugins): the registry asks each one for a ``score`` and the highest wi
 declines. Everything an engine may depend on besides the file travels in a frozen
 ``EngineContext`` so engines never read global settings and stay picklable for page-level
 parallelism.
+
+What every engine's ``Page`` means:
+
+- ``rotation``: how far the page as received (a PDF page as a viewer shows it) was turned
+  clockwise, 0/90/180/270 — the convention of ``samples/README.md``. The engine turned it
+  back, so words, boxes and the page image are upright.
+- ``skew_degrees``: small tilt found and removed, counter-clockwise positive.
+- ``dpi``: the source's declared resolution (fax "normal" is (204, 98)); PDF pages report
+  the resolution they were rendered at. ``width_px``/``height_px``: the upright image the
+  words were read from (for a text layer: the page at ``ctx.image_dpi``).
+- word boxes: 0–1 of the upright page, so they fit the page image at any resolution.
+- words: reading order; one ``(block, line)`` per printed line, so ``Page.text()`` puts a
+  label and its value on one line.
 """
 
 from __future__ import annotations

