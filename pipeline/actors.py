@@ -27,7 +27,7 @@ import dramatiq
 
 from models.document import Document
 from models.errors import Rejected
-from pipeline.broker import QUARANTINE_ACTOR
+from pipeline.broker import BULK_PAGES, QUARANTINE_ACTOR
 from pipeline.jobs import Runtime, open_runtime
 from pipeline.settings import Settings, get_settings
 from pipeline.stages import ingest as ingest_stage
@@ -54,9 +54,13 @@ def runtime() -> Runtime:
     return _runtime
 
 
-def _send_page(rt: Runtime, document_id: str, page_no: int) -> None:
+def _send_page(rt: Runtime, document_id: str, page_no: int, pages: int) -> None:
+    """Queue one page, with the page time limit; long documents go to the bulk lane."""
     limit_ms = int(rt.settings.page_time_limit_s * 1000)
-    read_page.send_with_options(args=(document_id, page_no), time_limit=limit_ms)
+    message = read_page.message_with_options(args=(document_id, page_no), time_limit=limit_ms)
+    if pages > BULK_PAGES:
+        message = message.copy(queue_name="ocr_bulk")
+    read_page.broker.enqueue(message)
 
 
 @dramatiq.actor(
@@ -79,7 +83,7 @@ def ingest(stored_path: str) -> None:
         return
     log.info("doc=%s ingested; %d page(s) to read", plan.document_id[:8], len(plan.pages))
     for number in plan.pages:
-        _send_page(rt, plan.document_id, number)
+        _send_page(rt, plan.document_id, number, document.page_count)
     if plan.assemble:
         assemble.send(plan.document_id)
 

@@ -28,7 +28,10 @@ from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
 
-QUEUES = ("intake", "ocr")
+QUEUES = ("intake", "ocr", "ocr_bulk")
+#: Pages of documents longer than this go to the ``ocr_bulk`` lane, consumed side by side with
+#: ``ocr``: a one-page fax is not stuck behind the pages of a 200-page one.
+BULK_PAGES = 8
 QUARANTINE_ACTOR = "intake.quarantine"
 _MAX_BACKOFF_MS = 600_000
 
@@ -97,6 +100,8 @@ def configure_broker(settings: Settings) -> dramatiq.Broker:
     broker.middleware[:] = [m for m in broker.middleware if not isinstance(m, Retries)]
     broker.add_middleware(retries)
     broker.add_middleware(QuarantineNotes())
+    for queue in QUEUES:
+        broker.declare_queue(queue)
     dramatiq.set_broker(broker)
     actors = sys.modules.get("pipeline.actors")
     if actors is not None:

@@ -22,7 +22,7 @@ from pipeline.inbox import is_candidate
 from pipeline.jobs import open_runtime
 from pipeline.settings import Settings
 
-_QUEUES = ("intake", "ocr")
+_QUEUES = ("intake", "ocr", "ocr_bulk")
 
 
 def percentile(values: list[float], fraction: float) -> float | None:

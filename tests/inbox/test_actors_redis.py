@@ -170,3 +170,43 @@ def test_time_limit_per_page(tmp_path, broker_url, fake_stages):
     assert time.monotonic() - started < 25
     assert _status(settings) == "quarantined"
     assert _quarantine_reason(settings).startswith("ocr_timeout:")
+
+
+def _blank_tiff(path: Path, pages: int) -> Path:
+    """A ``pages``-page bilevel TIFF (letter at 200 dpi), different bytes per call."""
+    from PIL import Image, ImageDraw
+
+    frames = []
+    for i in range(pages):
+        frame = Image.new("1", (1700, 2200), 1)
+        ImageDraw.Draw(frame).text((100, 100 + i), f"{path.name} {i}", fill=0)
+        frames.append(frame)
+    frames[0].save(
+        path, save_all=True, append_images=frames[1:], compression="group4", dpi=(200, 200)
+    )
+    return path
+
+
+def test_a_small_fax_is_not_stuck_behind_a_large_one(tmp_path, broker_url, fake_stages):
+    """GIVEN one worker thread busy with a 24-page fax WHEN a 1-page fax lands THEN it is
+    committed long before the large one (the large fax's pages go to the bulk lane)."""
+    from pipeline.jobs import open_runtime
+    from pipeline.stages.ingest import sha256_of
+
+    fake_stages(lambda _page, _attempt: time.sleep(0.25))
+    settings = fast_settings(tmp_path, broker_url=broker_url)
+    inbox = settings.inbox_dir
+    inbox.mkdir(parents=True)
+    big = _blank_tiff(tmp_path / "big.tif", 24)
+    small = _blank_tiff(tmp_path / "small.tif", 1)
+    done: dict[str, float] = {}
+    with watching(settings, threads=1):
+        shutil.copy(big, inbox / big.name)
+        jobs = open_runtime(settings).jobs
+        wait_for(lambda: jobs.document_for_sha(sha256_of(big)), 30)
+        shutil.copy(small, inbox / small.name)
+        for path in (small, big):
+            sha = sha256_of(path)
+            wait_for(lambda sha=sha: jobs.outcomes([sha]), 60, interval=0.05)
+            done[path.name] = time.monotonic()
+    assert done["small.tif"] < done["big.tif"] - 2.0
