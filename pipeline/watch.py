@@ -34,6 +34,7 @@ def _progress(*, enabled: bool) -> Any:
     """A rich progress bar on a terminal, else nothing."""
     if not enabled:
         return nullcontext(None)
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     return Progress(
@@ -41,6 +42,7 @@ def _progress(*, enabled: bool) -> Any:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        console=Console(stderr=True),
         transient=False,
     )
 
