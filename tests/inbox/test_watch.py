@@ -126,3 +126,50 @@ def test_handoff_metadata_reaches_the_document(tmp_path, small_faxes):
     assert doc.source_name == small_faxes[-1].name
     archived = sorted(p.suffix for p in settings.archive_dir.iterdir())
     assert archived == [".json", ".tif"]  # the sidecar travels with its document
+
+
+def test_watch_shows_a_progress_bar_on_a_terminal(tmp_path):
+    """``intake watch`` on a terminal draws a progress bar of files settled / seen (stderr)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "garbage.pdf").write_bytes(b"not a pdf at all")
+    env = {
+        **os.environ,
+        "INTAKE_DATA_DIR": str(tmp_path / "data"),
+        "INTAKE_DATABASE_URL": "",
+        "INTAKE_BROKER_URL": "",
+        "INTAKE_STABLE_S": "0.2",
+        "INTAKE_INBOX_POLL_S": "0.1",
+        "COLUMNS": "100",
+    }
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "watch", str(inbox), "--until-idle"],
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert proc.wait(timeout=60) == 0
+    text = output.decode(errors="replace")
+    assert "referrals" in text and "1/1" in text
+    assert list(inbox.iterdir()) == []
+    assert len(list((tmp_path / "data" / "quarantine").glob("*.error.txt"))) == 1
