@@ -164,3 +164,56 @@ def test_cli_submit(tmp_path, fax_file):
         cwd=ROOT,
     )
     assert bad.returncode == 1 and "ValueError" in bad.stderr
+
+
+def test_cli_status_and_worker_without_broker(tmp_path):
+    """``intake status --json`` reports on an empty installation; ``intake worker`` without
+    a broker says how to run embedded instead of starting nothing."""
+    env = {
+        **os.environ,
+        "INTAKE_DATA_DIR": str(tmp_path / "data"),
+        "INTAKE_DATABASE_URL": "",
+        "INTAKE_BROKER_URL": "",
+    }
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "waiting.tif").write_bytes(b"x")
+    (tmp_path / "inbox" / ".partial.tmp").write_bytes(b"x")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "status",
+            "--json",
+            "--inbox",
+            str(tmp_path / "inbox"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    report = json.loads(out.stdout)
+    assert report["mode"] == "embedded"
+    assert report["inbox"]["files"] == 1
+    assert report["in_flight"] == {"files": 0, "documents": 0, "pages_done": 0, "pages_total": 0}
+    assert report["failures"]["total"] == 0
+    table = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "status", "--inbox", str(tmp_path / "inbox")],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert "inbox backlog" in table.stdout and "1 file(s)" in table.stdout
+    worker = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "worker"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env=env,
+    )
+    assert worker.returncode == 2 and "INTAKE_BROKER_URL" in worker.stderr
