@@ -197,6 +197,12 @@ class Layout(ValueFinder):
         ``generic`` names the generic label being scoped, if any: a section opened by a label
         only scopes the generics its lexicon entry allows (``opener_scopes``).
         """
+        scope = self._scope_for(first, generic)
+        if scope is not None:
+            return scope.section
+        return "letterhead" if self.tokens[first].y0 < self.letterhead_bottom else None
+
+    def _scope_for(self, first: int, generic: str | None = None) -> _Scope | None:
         tok = self.tokens[first]
         h = max(tok.y1 - tok.y0, 0.005)
         cands = []
@@ -215,13 +221,21 @@ class Layout(ValueFinder):
                 continue
             cands.append(sc)
         if not cands:
-            return "letterhead" if tok.y0 < self.letterhead_bottom else None
+            return None
         top = max(sc.y0 for sc in cands)
         near = [sc for sc in cands if sc.y0 >= top - 0.012]
-        return max(near, key=lambda sc: (sc.x0, sc.first)).section
+        return max(near, key=lambda sc: (sc.x0, sc.first))
 
     def _resolve(self, lex: Lexicon, raw: list[Label]) -> list[Label]:
+        """Keys for the matched labels, in reading order, and which of them to accept.
+
+        A block opened by labels rather than a header never holds the same field twice: on a
+        form printing "Referred by / Practice Name / Office Phone" and then "Name / Phone"
+        without headers, the second "Name" starts the next (patient) block, so it falls back
+        to the lexicon default instead of the referring section.
+        """
         out: list[Label] = []
+        seen: dict[str, set[str]] = {}
         for lab in raw:
             ent = lab.entry
             if lab.delim == "none" and out and out[-1].last == lab.first and out[-1].key:
@@ -231,8 +245,17 @@ class Layout(ValueFinder):
                 if lab.whole or lab.delim == "colon":
                     out.append(_with(lab, None, lab.score, ent.section, header=True))
                 continue
+            scope = None if lab.section else self._scope_for(lab.first, ent.generic)
             section = lab.section or self.section_for(lab.first, lab.last - 1, ent.generic)
             key, factor = lex.resolve(ent, section)
+            if (
+                ent.generic
+                and scope is not None
+                and not scope.full
+                and key in seen.get(section, ())
+            ):
+                section = None
+                key, factor = lex.resolve(ent, None)
             if key is None or factor <= 0:
                 continue
             wlen = len(normalise(ent.wording))
@@ -251,6 +274,10 @@ class Layout(ValueFinder):
                 continue
             own = ent.section if ent.key and ent.section else section
             header = self._is_header(lab)
+            if header and own:
+                seen[own] = set()
+            if own:
+                seen.setdefault(own, set()).add(key)
             out.append(_with(lab, key, lab.score * factor, own, header=header))
         return out
 
