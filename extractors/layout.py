@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from models.document import Word
 from models.geometry import Box
 
@@ -47,51 +49,49 @@ class Piece:
         self.y1 = max(w[4] for w in self.words)
 
 
-def chars_to_pieces(chars: list[tuple[str, float, float, float, float]]) -> list[Piece]:
+def chars_to_pieces(text: str, boxes: np.ndarray) -> list[Piece]:
     """Group characters (in content order) into one-word pieces by whitespace and gaps.
 
     A PDF may or may not contain space glyphs between words (forms often place every string
-    separately), so a horizontal gap or a jump to another baseline also ends a word.
+    separately), so a horizontal gap, a step backwards or a jump to another baseline also
+    ends a word. Vectorised: a page of ~2,000 characters takes well under a millisecond.
 
     Args:
-        chars: ``(char, x0, y0, x1, y1)`` in content-stream order, origin top-left.
+        text: One character per box, in content-stream order.
+        boxes: ``(n, 4)`` array of ``x0, y0, x1, y1`` (origin top-left); rows with no area
+            (whitespace, characters without a box) separate words.
 
     Returns:
         One ``Piece`` per word, confidence 1.0.
     """
-    pieces: list[Piece] = []
-    cur: list[tuple[str, float, float, float, float]] = []
-
-    def flush() -> None:
-        if cur:
-            text = "".join(c[0] for c in cur)
-            box = (
-                min(c[1] for c in cur),
-                min(c[2] for c in cur),
-                max(c[3] for c in cur),
-                max(c[4] for c in cur),
-            )
-            pieces.append(Piece([(text, *box, 1.0)]))
-            cur.clear()
-
-    for ch in chars:
-        text, x0, y0, x1, y1 = ch
-        if text.isspace() or not text or x1 <= x0 or y1 <= y0:
-            flush()
-            continue
-        if cur:
-            prev = cur[-1]
-            height = max(prev[4] - prev[2], y1 - y0)
-            mid_prev = (prev[2] + prev[4]) / 2
-            if (
-                x0 - prev[3] > WORD_GAP * height
-                or x0 < prev[1] - 0.5 * height
-                or abs((y0 + y1) / 2 - mid_prev) > 0.5 * height
-            ):
-                flush()
-        cur.append(ch)
-    flush()
-    return pieces
+    if not text:
+        return []
+    x0, y0, x1, y1 = boxes.T
+    valid = (x1 > x0) & (y1 > y0) & np.array([not ch.isspace() for ch in text])
+    idx = np.flatnonzero(valid)
+    if idx.size == 0:
+        return []
+    vx0, vy0, vx1, vy1 = x0[idx], y0[idx], x1[idx], y1[idx]
+    height = np.maximum(vy1 - vy0, np.roll(vy1 - vy0, 1))
+    mid = (vy0 + vy1) / 2
+    start = (
+        (np.diff(idx, prepend=-2) != 1)  # a whitespace or box-less char in between
+        | (vx0 - np.roll(vx1, 1) > WORD_GAP * height)
+        | (vx0 < np.roll(vx0, 1) - 0.5 * height)
+        | (np.abs(mid - np.roll(mid, 1)) > 0.5 * height)
+    )
+    start[0] = True
+    firsts = np.flatnonzero(start)
+    lefts, tops = np.minimum.reduceat(vx0, firsts), np.minimum.reduceat(vy0, firsts)
+    rights, bottoms = np.maximum.reduceat(vx1, firsts), np.maximum.reduceat(vy1, firsts)
+    chars = "".join(text[i] for i in idx)
+    ends = [*firsts[1:].tolist(), len(chars)]
+    return [
+        Piece([(chars[a:b], float(lx), float(ty), float(rx), float(by), 1.0)])
+        for a, b, lx, ty, rx, by in zip(
+            firsts.tolist(), ends, lefts, tops, rights, bottoms, strict=True
+        )
+    ]
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
