@@ -98,14 +98,19 @@ class JobStore:
         Returns:
             How many arrivals were closed; run at watcher start, before the rescan.
         """
-        finished = select(DocumentRow.status).where(DocumentRow.sha256 == ArrivalRow.sha256)
+        closed = 0
         with self.store.session() as s:
-            result = s.execute(
-                update(ArrivalRow)
-                .where(ArrivalRow.finished_at.is_(None), finished.exists())
-                .values(finished_at=_now(), outcome=finished.scalar_subquery())
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            for status, outcome in (("processed", "archived"), ("quarantined", "quarantined")):
+                done = select(DocumentRow.id).where(
+                    DocumentRow.sha256 == ArrivalRow.sha256, DocumentRow.status == status
+                )
+                result = s.execute(
+                    update(ArrivalRow)
+                    .where(ArrivalRow.finished_at.is_(None), done.exists())
+                    .values(finished_at=_now(), outcome=outcome)
+                )
+                closed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return closed
 
     def outcomes(self, shas: Iterable[str]) -> dict[str, tuple[str, str | None]]:
         """``sha256 -> (status, error)`` for the documents among ``shas`` that are finished."""

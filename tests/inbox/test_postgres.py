@@ -96,13 +96,14 @@ def test_commit_is_idempotent_under_concurrency(jobs):
 
 def test_arrivals_tell_replays_from_redeliveries(jobs):
     landed = datetime.now(UTC)
-    first = jobs.arrive("a" * 64, "fax1.tif", "k1", landed)
-    replay = jobs.arrive("a" * 64, "fax1.tif", "k1", landed)
-    again = jobs.arrive("a" * 64, "fax2.tif", "k2", landed)
+    sha, k1, k2 = uuid.uuid4().hex * 2, uuid.uuid4().hex, uuid.uuid4().hex
+    first = jobs.arrive(sha, "fax1.tif", k1, landed)
+    replay = jobs.arrive(sha, "fax1.tif", k1, landed)
+    again = jobs.arrive(sha, "fax2.tif", k2, landed)
     assert (first.new, first.duplicate) == (True, False)
     assert replay.new is False
     assert (again.new, again.duplicate) == (True, True)
-    assert jobs.store.count_deliveries("a" * 64) == 2
+    assert jobs.store.count_deliveries(sha) == 2
 
 
 @pytest.mark.slow
@@ -127,3 +128,26 @@ def test_scaled_out_path_with_redis_and_postgres(tmp_path, redis_url, postgres_u
     assert report["throughput"]["latency_p50_s"] is not None
     assert report["queues"]["ocr"]["waiting"] == 0
     assert len(list(settings.archive_dir.iterdir())) == 2
+
+
+def test_arrivals_of_finished_documents_are_closed_at_start(jobs):
+    """A watcher killed after the commit but before moving the file left its arrival open;
+    the next start closes it with the document's outcome."""
+    document = _document(1)
+    landed = datetime.now(UTC)
+    done_key, open_key = uuid.uuid4().hex, uuid.uuid4().hex
+    jobs.arrive(document.sha256, "x.tif", done_key, landed)
+    jobs.arrive(uuid.uuid4().hex * 2, "y.tif", open_key, landed)  # in flight: stays open
+    plan = jobs.start(document)
+    jobs.save_page(plan.document_id, _page(1))
+    jobs.commit(jobs.document(plan.document_id).with_pages(jobs.pages(plan.document_id)), [])
+    assert jobs.close_settled_arrivals() >= 1
+    assert jobs.close_settled_arrivals() == 0
+    from sqlalchemy import select
+
+    from models.storage.job_tables import ArrivalRow
+
+    with jobs.store.session() as s:
+        query = select(ArrivalRow.key, ArrivalRow.outcome)
+        rows = dict(s.execute(query.where(ArrivalRow.key.in_([done_key, open_key]))).all())
+    assert rows == {done_key: "archived", open_key: None}
