@@ -131,7 +131,7 @@ class Lexicon:
         if found is None:
             return None
         key, dist, _ = found
-        allowed = 1 if len(key) < 10 else 2
+        allowed = 1 if min(len(key), len(norm)) < 10 else 2
         if dist > allowed or len(key) < 5:
             return None
         return Match(self.entries[key], round(1.0 - dist / max(len(key), len(norm)), 3))

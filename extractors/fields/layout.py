@@ -157,6 +157,12 @@ def labelled_values(page: Page, keys: Iterable[str] | None = None) -> list[Label
             s, e = _trimmed(text, right[0], right[1])
             if s < e:
                 span, factor = (s, e), factor * right[2]
+        if span is None and lab.delim != "none" and not lay.starts_cell(lab):
+            wrapped = lay.value_wrapped(lab)  # "... Insurance:" ending a line of a letter
+            if wrapped is not None:
+                s, e = _trimmed(text, wrapped[0], wrapped[1])
+                if s < e:
+                    span, position, factor = (s, e), "inline", factor * wrapped[2]
         if span is None and lab.delim != "none":
             below = lay.value_below(lab)
             if below is not None:

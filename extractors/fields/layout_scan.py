@@ -85,7 +85,8 @@ def _match_line(lex: Lexicon, text: str, toks: list[Token], line: Line) -> list[
         seg_end = j == line.last or toks[j].seg != toks[j - 1].seg
         lone = j < line.last and toks[j].text in _COLONS and toks[j].x0 - toks[j - 1].x1 < 0.06
         colon = (
-            toks[j - 1].text[-1] in _COLONS
+            toks[j - 1].text[-1] == ":"
+            or (toks[j - 1].text[-1] == ";" and seg_start)  # OCR ":" → ";", not a prose ";"
             or lone
             or (j < line.last and toks[j].text.startswith(":") and toks[j].seg == toks[i].seg)
         )
@@ -266,7 +267,7 @@ class Layout(ValueFinder):
                     lab.delim == "none"
                     and key in lex.inline
                     and lab.score == 1.0
-                    and wlen >= 2
+                    and wlen >= 3  # "ID 83654" in an address is Idaho, not a label
                     and self._inline_ok(lab, key)
                 )
             )

@@ -46,6 +46,12 @@ class ValueFinder:
             end += 1
         return toks[k].start, toks[end - 1].end, 1.0
 
+    def starts_cell(self, lab: Label) -> bool:
+        """True when the label begins its cell (a form label), not mid-sentence."""
+        first = lab.first
+        line = self.lines[self.tokens[first].line]
+        return first == line.first or self.tokens[first - 1].seg != self.tokens[first].seg
+
     def value_wrapped(self, lab: Label) -> tuple[int, int, float] | None:
         """Start of the next line, for a label ending a line of running text.
 
