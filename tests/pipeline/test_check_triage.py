@@ -1,0 +1,185 @@
+"""Check and triage as units: built referrals and drafts, no files."""
+
+from datetime import UTC, date, datetime
+
+from extractors.fields.red_flags import RedFlag
+from models import Box, Document, Field, FieldName, Page, Referral, Urgency, Word
+from pipeline.stages.check import check
+from pipeline.stages.find import PageFindings
+from pipeline.stages.split import Draft
+from pipeline.stages.triage import triage
+
+RECEIVED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _field(name: FieldName, value, confidence: float = 0.95) -> Field:
+    return Field(name=name, value=value, confidence=confidence)
+
+
+def _complete(**overrides) -> Referral:
+    values = {
+        FieldName.PATIENT_NAME: "Jane Doe",
+        FieldName.PATIENT_DOB: "1961-03-04",
+        FieldName.PATIENT_PHONE: "+13125550147",
+        FieldName.REFERRING_NAME: "Sarah Chen",
+        FieldName.REFERRING_NPI: "1234567893",
+        FieldName.REFERRAL_CLINICAL_QUESTION: "Evaluate rash",
+        FieldName.REFERRAL_SPECIALTY: "dermatology",
+        FieldName.REFERRAL_DATE: "2026-03-01",
+    }
+    values.update(overrides)
+    doc = _document()
+    return Referral(
+        document_id=doc.id,
+        pages=[1],
+        fields={k: _field(k, v) for k, v in values.items() if v is not None},
+    )
+
+
+def _document(text_words: list[str] | None = None) -> Document:
+    words = [
+        Word(
+            text=t,
+            box=Box(x0=0.1 + 0.1 * i, y0=0.2, x1=0.18 + 0.1 * i, y1=0.22),
+            confidence=0.9,
+            line=0,
+        )
+        for i, t in enumerate(text_words or ["chest", "pain", "on", "exertion"])
+    ]
+    page = Page(number=1, width_px=1700, height_px=2200, words=words)
+    return Document(
+        sha256="d" * 64,
+        media_type="application/pdf",
+        size_bytes=1,
+        source_name="x.pdf",
+        received_at=RECEIVED,
+        page_count=1,
+        pages=[page],
+    )
+
+
+def test_complete_referral_has_no_problems(ctx):
+    referral = check(_complete(), ctx, today=date(2026, 3, 2))
+    assert referral.problems == []
+    assert FieldName.INSURANCE_PAYER in referral.missing
+    assert FieldName.PATIENT_NAME not in referral.missing
+
+
+def test_missing_required_fields_are_reported(ctx):
+    referral = check(
+        _complete(
+            **{
+                FieldName.PATIENT_DOB: None,
+                FieldName.REFERRING_NAME: None,
+                FieldName.REFERRING_NPI: None,
+            }
+        ),
+        ctx,
+        today=date(2026, 3, 2),
+    )
+    missing = {(p.field, p.kind) for p in referral.problems}
+    assert ("patient.dob", "missing") in missing
+    assert ("referring.name", "missing") in missing  # neither name nor NPI
+
+
+def test_one_of_a_group_is_enough(ctx):
+    referral = check(_complete(**{FieldName.REFERRING_NAME: None}), ctx, today=date(2026, 3, 2))
+    assert not [p for p in referral.problems if p.field == "referring.name"]
+
+
+def test_invalid_values_are_reported_with_reasons(ctx):
+    referral = check(
+        _complete(
+            **{
+                FieldName.REFERRING_NPI: "1234567890",
+                FieldName.PATIENT_DOB: "2027-01-01",
+                FieldName.PATIENT_PHONE: "+1555",
+                FieldName.REFERRAL_DIAGNOSES: ["Q99.99x"],
+            }
+        ),
+        ctx,
+        today=date(2026, 3, 2),
+    )
+    messages: dict[str, str] = {}
+    for p in referral.problems:
+        if p.kind == "invalid":
+            messages[p.field] = messages.get(p.field, "") + p.message + "; "
+    assert "check digit" in messages["referring.npi"]
+    assert "in the future" in messages["patient.dob"]
+    assert "after the referral date" in messages["patient.dob"]
+    assert "phone" in messages["patient.phone"]
+    assert "ICD-10-CM" in messages["referral.diagnoses"]
+
+
+def test_specialty_requirements_come_from_data(ctx):
+    referral = check(
+        _complete(**{FieldName.REFERRAL_SPECIALTY: "cardiology"}),
+        ctx,
+        text="Palpitations for 2 weeks",
+        today=date(2026, 3, 2),
+    )
+    assert any("ECG" in p.message for p in referral.problems)
+    with_ecg = check(
+        _complete(**{FieldName.REFERRAL_SPECIALTY: "cardiology"}),
+        ctx,
+        text="ECG attached: sinus rhythm",
+        today=date(2026, 3, 2),
+    )
+    assert not any("ECG" in p.message for p in with_ecg.problems)
+
+
+def test_low_confidence_fields_are_flagged(ctx):
+    referral = _complete()
+    referral.fields[FieldName.PATIENT_NAME] = _field(FieldName.PATIENT_NAME, "Jane Doe", 0.3)
+    checked = check(referral, ctx, today=date(2026, 3, 2))
+    assert ("patient.name", "low_confidence") in {(p.field, p.kind) for p in checked.problems}
+
+
+def _draft(flags: list[RedFlag]) -> Draft:
+    return Draft(
+        pages=[1],
+        findings=[
+            PageFindings(page=1, kind=None, candidates=[], red_flags=flags, text="chest pain")
+        ],
+    )
+
+
+def _flag(negated: bool) -> RedFlag:
+    return RedFlag(
+        rule="chest_pain_exertional",
+        label="chest pain on exertion",
+        text="chest pain on exertion",
+        start=0,
+        end=22,
+        urgency=Urgency.URGENT,
+        negated=negated,
+    )
+
+
+def test_red_flag_escalates_routine_and_is_shown_with_its_box(ctx):
+    doc = _document()
+    referral = _complete(**{FieldName.REFERRAL_URGENCY: "routine"})
+    result = triage(referral, doc, _draft([_flag(negated=False)]), ctx)
+    assert result.triage.urgency == Urgency.URGENT
+    assert result.value(FieldName.REFERRAL_URGENCY) == "urgent"
+    reason = result.triage.reasons[0]
+    assert reason.rule == "red_flag:chest_pain_exertional"
+    assert reason.page == 1 and reason.box is not None and reason.box.x0 == 0.1
+    assert result.triage.due_by == RECEIVED.replace(day=5)  # 72 h for urgent
+
+
+def test_negated_red_flag_does_not_escalate(ctx):
+    doc = _document(["denies", "chest", "pain"])
+    result = triage(_complete(), doc, _draft([_flag(negated=True)]), ctx)
+    assert result.triage.urgency == Urgency.ROUTINE
+    assert result.triage.reasons[0].rule == "default"
+
+
+def test_stated_stat_wins_over_urgent_flag(ctx):
+    doc = _document()
+    result = triage(
+        _complete(**{FieldName.REFERRAL_URGENCY: "stat"}), doc, _draft([_flag(negated=False)]), ctx
+    )
+    assert result.triage.urgency == Urgency.STAT
+    assert result.triage.reasons[0].rule == "stated"
+    assert result.triage.specialty.value == "dermatology"
