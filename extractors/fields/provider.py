@@ -92,6 +92,7 @@ class ProviderComponent:
             add_candidate(
                 doc, start, end, FieldName.REFERRING_NAME, name.value, conf, EXTRACTOR, name.notes
             )
+            self._practice_below(doc, page, lv)
         self._signature(doc, page)
         self._letterhead(doc, page)
         return doc
@@ -208,6 +209,9 @@ class ProviderComponent:
     def _practice_below(self, doc: Doc, page: Page, lv: LabelledValue) -> None:
         """A provider block's organisation line right under the provider's name."""
         for s, e in following_lines(page, lv, max_lines=2):
+            whole = line_span(page, s)
+            if whole is not None and whole[0] == s:
+                e = whole[1]  # the column clip may cut the name; the comma ends it anyway
             line = doc.text[s:e]
             if not is_organisation(line):
                 continue

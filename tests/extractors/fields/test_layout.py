@@ -153,3 +153,49 @@ def test_find_labels_reports_headers(make_page) -> None:
     assert labels[0].header
     assert labels[0].section == "patient"
     assert labels[1].key == "patient.name"
+
+
+def test_a_repeated_field_starts_the_next_block(make_page) -> None:
+    """GIVEN a referring block then a patient block, no headers WHEN "Name"/"Phone" repeat
+    THEN they are not read as the referring provider's."""
+    page = make_page(
+        [
+            "Referred by: Dr. Sarah Chen",
+            "Office Phone: 312-555-0100",
+            "Name: Jane Doe",
+            "Phone: 312-555-0147",
+        ]
+    )
+    got = {(v.label_key, v.text) for v in labelled_values(page)}
+    assert ("patient.name", "Jane Doe") in got
+    assert ("patient.phone", "312-555-0147") in got
+
+
+def test_table_header_cell_is_not_a_section_header(make_page) -> None:
+    page = make_page(
+        [
+            "Patient Name        D.O.B.",
+            "Jane Doe            03/04/1961",
+            "Referred by: Dr. Sarah Chen",
+            "Phone: 312-555-0100",
+        ]
+    )
+    got = {(v.label_key, v.text) for v in labelled_values(page)}
+    assert ("referring.phone", "312-555-0100") in got
+
+
+def test_document_title_is_not_a_label(make_page) -> None:
+    page = make_page(["REFERRAL FORM", "Patient Name: Jane Doe"])
+    assert [lab.key for lab in find_labels(page)] == ["patient.name"]
+
+
+def test_prose_label_ending_a_line_takes_the_wrapped_value(make_page) -> None:
+    page = make_page(["Please see her soon. Insurance:", "Aetna, member ID W123456. Thank you."])
+    got = _by_key(labelled_values(page))
+    assert got["insurance.payer"].text.startswith("Aetna")
+    assert got["insurance.payer"].position == "inline"
+
+
+def test_state_code_is_not_an_id_label(make_page) -> None:
+    page = make_page(["Address: 1 Main St, Boise, ID 83702"])
+    assert "patient.mrn" not in _by_key(labelled_values(page))

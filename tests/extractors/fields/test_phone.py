@@ -67,3 +67,13 @@ def test_prose_cue(make_page, extract) -> None:
 def test_default_region_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(phone, "DEFAULT_REGION", "GB")
     assert [p[2] for p in find_phones("Tel 020 7946 0018")] == ["+442079460018"]
+
+
+def test_fax_header_number_is_a_weak_referring_fax(make_page, extract) -> None:
+    page = make_page(
+        ["07/04/2024 17:12  Lakeside Family Medicine  3125550101  P.001/003", "", "REFERRAL FORM"]
+    )
+    found = best(extract(page, "intake_phone"), "referring.fax")
+    assert found.value == "+13125550101"
+    assert found.notes == ("fax_header",)
+    assert found.confidence <= 0.5

@@ -49,3 +49,20 @@ def test_practice_label_and_letterhead(make_page, extract) -> None:
 def test_form_title_is_not_a_practice(make_page, extract) -> None:
     page = make_page(["REFERRAL FORM", "Patient: Jane Doe"])
     assert best(extract(page, "intake_provider"), "referring.practice") is None
+
+
+def test_fax_header_sender_is_a_weak_practice(make_page, extract) -> None:
+    page = make_page(
+        ["07/04/2024 17:12  Lakeside Family Medicine  3125550101  P.001/003", "", "REFERRAL FORM"]
+    )
+    found = best(extract(page, "intake_provider"), "referring.practice")
+    assert found.value == "Lakeside Family Medicine"
+    assert found.confidence < 0.5
+
+
+def test_practice_line_under_the_provider_name(make_page, extract) -> None:
+    page = make_page(
+        ["Referring Provider:", "Daniel Reed DO", "Riverbend Health Partners, 1 Main St"]
+    )
+    found = best(extract(page, "intake_provider"), "referring.practice")
+    assert found.value == "Riverbend Health Partners"
