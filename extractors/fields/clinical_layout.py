@@ -9,6 +9,7 @@ section header, checkbox row or blank-line gap.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import statistics
@@ -27,9 +28,10 @@ log = logging.getLogger(__name__)
 
 MAX_EXTRA_LINES = 4
 _TRUST = 88.0
+_SHORT_STATEMENT = 3
 _GAP_FACTOR = 1.25
 _LINE_LABEL = re.compile(
-    r"^\s*[A-Za-z][\w /&#().'-]{0,40}:|^\s*[A-Za-z][\w/&#().'-]*(?:\s+[\w/&#().'-]+){0,2}\s*;"
+    r"^\s*[A-Za-z][^:\n]{0,30}:(?!\d)|^\s*[A-Za-z][\w/&#().'-]*(?:\s+[\w/&#().'-]+){0,2}\s*;"
 )
 _FUZZY_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][\w .|/()-]{9,40}?)\s*[:;]", re.MULTILINE)
 _FUZZY_MIN = 78.0
@@ -141,7 +143,9 @@ def next_label(text: str, start: int, end: int) -> int:
     return match.start() if match else end
 
 
-def extend_field(text: str, lines: list[Line], start: int, *, max_extra: int = MAX_EXTRA_LINES) -> int:
+def extend_field(
+    text: str, lines: list[Line], start: int, *, max_extra: int = MAX_EXTRA_LINES
+) -> int:
     """End offset of a free-text value that starts at ``start`` and may wrap over lines.
 
     The value runs to the end of its line (or the next label on it), then over following lines
@@ -159,22 +163,29 @@ def extend_field(text: str, lines: list[Line], start: int, *, max_extra: int = M
         prev, line = lines[k - 1], lines[k]
         if is_boundary_line(text, line):
             break
-        if spacing and prev.bottom is not None and line.top is not None:
-            if line.top - prev.bottom > spacing * _GAP_FACTOR:
-                break
+        if text[prev.start : prev.end].rstrip().endswith((".", "?", "!")) and len(
+            text[line.start : line.end].split()
+        ) <= _SHORT_STATEMENT:
+            break  # "… requested." then "Routine referral": a new statement, not a wrap
+        gap = _gap(prev, line)
+        if spacing and gap is not None and gap > spacing * _GAP_FACTOR:
+            break
         end = next_label(text, line.start, line.end)
         if end < line.end:
             break
     return _trim(text, start, end)
 
 
+def _gap(above: Line, below: Line) -> float | None:
+    """Vertical white space between two lines, when both have boxes."""
+    if above.bottom is None or below.top is None:
+        return None
+    return below.top - above.bottom
+
+
 def _line_spacing(lines: list[Line]) -> float | None:
     """Typical gap between consecutive lines (median), from their boxes."""
-    gaps = [
-        b.top - a.bottom
-        for a, b in zip(lines, lines[1:], strict=False)
-        if a.bottom is not None and b.top is not None and b.top >= a.bottom
-    ]
+    gaps = [g for a, b in itertools.pairwise(lines) if (g := _gap(a, b)) is not None and g >= 0]
     heights = [ln.bottom - ln.top for ln in lines if ln.top is not None and ln.bottom is not None]
     if not heights:
         return None
@@ -196,7 +207,10 @@ def text_labels(text: str, key: str) -> list[Labelled]:
     """
     out: list[Labelled] = []
     lines = page_lines(text)
+    longer = [m.span() for m in _patterns()["_any"].finditer(text)]
     for match in [*_patterns()[key].finditer(text), *_fuzzy_labels(text, key)]:
+        if any(s < match.start() and match.end() <= e for s, e in longer):
+            continue  # "consult:" inside "Reason for consult:" is not a specialty label
         start = match.end()
         line_end = text.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end

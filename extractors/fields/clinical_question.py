@@ -30,6 +30,8 @@ _MAX_FOLLOW = 3
 _SENT_END = re.compile(
     r"[.!?](?=\s|$)(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bvs\.)(?<!\b[A-Z]\.)"
 )
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_FOR = re.compile(r"\bf[oe0]r\b", re.IGNORECASE)
 _HEADING = re.compile(r"^\s*(?:dear|re\b|regarding|subject|attn|to\s+whom)", re.IGNORECASE)
 
 
@@ -65,11 +67,26 @@ def _sentence_at(ends: list[int], pos: int, size: int) -> tuple[int, int]:
     return s0, s1
 
 
-def _is_generic(request_tail: str) -> bool:
-    """True when the request names no clinical content ("... for evaluation and management.")."""
-    after_for = re.split(r"\bfor\b", request_tail, flags=re.IGNORECASE)[-1]
-    words = re.findall(r"[a-z][a-z'-]*", after_for.lower())
-    return all(w in _letter_rules()["generic"] for w in words)
+def _generic_end(text: str, start: int, end: int) -> int | None:
+    """End of a request that names no clinical content ("... for evaluation and management."),
+    or ``None`` when the request itself states the problem.
+
+    OCR may drop the closing full stop; a run of generic words that ends a line, with a
+    capital letter starting the next, ends the request there.
+    """
+    fors = list(_FOR.finditer(text, start, end))
+    if not fors:
+        return None
+    generic = _letter_rules()["generic"]
+    pos = fors[-1].end()
+    for word in _WORD.finditer(text, pos, end):
+        if word.group(0).lower() not in generic:
+            gap = text[pos : word.start()]
+            if "\n" in gap and word.group(0)[0].isupper() and gap.strip(" \t\n.,") == "":
+                return word.start()
+            return None
+        pos = word.end()
+    return end
 
 
 def letter_sentences(text: str) -> list[tuple[int, int, float]]:
@@ -86,10 +103,13 @@ def letter_sentences(text: str) -> list[tuple[int, int, float]]:
     for pattern, conf in rules["requests"]:
         for match in pattern.finditer(text):
             s0, s1 = _sentence_at(ends, match.start(), len(text))
-            if not _is_generic(text[match.end() : s1]):
+            generic_end = _generic_end(text, s0, s1)
+            if generic_end is None:
                 spans.append((*_trimmed(text, s0, s1), conf))
                 continue
-            f0 = f1 = s1
+            if generic_end < s1:  # request and question in one OCR "sentence"
+                ends = sorted({*ends, generic_end})
+            f0 = f1 = generic_end
             for _ in range(_MAX_FOLLOW):
                 n0, n1 = _sentence_at(ends, f1, len(text))
                 sentence = text[n0:n1].strip()

@@ -31,21 +31,23 @@ _MAX_VARIANTS = 64
 
 CODE_RE = re.compile(
     r"(?<![\w.\-$#/:])"
-    r"(?P<head>[A-Za-z0158][0-9OoIlSBZ|][0-9A-Za-z])"
-    r"(?:(?P<dot>[.,])(?P<tail>[0-9A-Za-z]{1,4})|(?P<bare>[0-9A-Za-z]{1,4}))?"
+    r"(?P<head>[A-Za-z01258£€][0-9OoIlSBZ|][0-9A-Za-z])"
+    r"(?:(?P<dot>[.,]{1,2})(?P<tail>[0-9A-Za-z]{1,4})|(?P<bare>[0-9A-Za-z]{1,4}))?"
     r"(?![\w\-]|[.,]\w|/\d)"
 )
 _PHONE_RE = re.compile(r"\(?\b\d{3}\)?[\s.\-]*\d{3}[\s.\-]\d{4}\b")
-_LINE_START_CODE = re.compile(r"\s*[A-Za-z0158][0-9OoIlSBZ|][0-9A-Za-z](?:[.,][0-9A-Za-z]{1,4})?\b")
+_LINE_START_CODE = re.compile(
+    r"\s*[A-Za-z01258£€][0-9OoIlSBZ|][0-9A-Za-z](?:[.,][0-9A-Za-z]{1,4})?\b"
+)
 _MAX_LIST_LINES = 8
 
 
 @lru_cache(maxsize=1)
-def _rules() -> tuple[dict[str, str], dict[str, str], re.Pattern[str], re.Pattern[str], int]:
+def _rules() -> tuple[dict[str, list[str]], dict[str, str], re.Pattern[str], re.Pattern[str], int]:
     rules = load_rules("diagnoses.yaml")
     excluded = compile_phrases(rules["excluded_labels"]).pattern
     return (
-        {str(k): str(v) for k, v in rules["first_char"].items()},
+        {str(k): [str(x) for x in v] for k, v in rules["first_char"].items()},
         {str(k): str(v) for k, v in rules["numeric_char"].items()},
         re.compile(rf"(?:{excluded})\s*(?:#|no\.?|number)?\s*[:#]", re.IGNORECASE),
         re.compile("|".join(f"(?:{p})" for p in rules["context_patterns"]), re.IGNORECASE),
@@ -67,14 +69,14 @@ def validate_code(raw: str) -> tuple[str, bool] | None:
     import simple_icd_10_cm as icd
 
     first_map, numeric_map, _, _, _ = _rules()
-    body = raw.replace(".", "").replace(",", "")
+    body = re.sub(r"[.,]", "", raw)
     if len(body) < 3:
         return None
     options: list[list[str]] = []
     for pos, char in enumerate(body):
         opts = [char.upper()]
         if pos == 0 and char in first_map:
-            opts = [first_map[char]]
+            opts = list(first_map[char])
         elif pos == 1 and not char.isdigit():
             opts = [numeric_map[char]] if char in numeric_map else []
         elif pos > 1 and char in numeric_map:
@@ -84,7 +86,9 @@ def validate_code(raw: str) -> tuple[str, bool] | None:
         options.append(opts)
     for variant in itertools.islice(itertools.product(*options), _MAX_VARIANTS):
         code = "".join(variant)
-        if icd.is_valid_item(code) and not icd.is_chapter_or_block(code):
+        if icd.is_valid_item(code) and (
+            icd.is_category_or_subcategory(code) or not icd.is_chapter_or_block(code)
+        ):  # "B20" is a block and a category
             return icd.add_dot(code), code != body.upper()
     return None
 
@@ -132,7 +136,7 @@ class DiagnosesComponent:
             if found is None:
                 continue
             code, repaired = found
-            repaired = repaired or dot == ","
+            repaired = repaired or (dot is not None and dot != ".")
             if repaired and not (in_field or on_context_line) and not raw[0].isalpha():
                 continue
             conf = (self.field_confidence if in_field else
@@ -158,9 +162,9 @@ class DiagnosesComponent:
             if idx is not None:
                 end = max(end, lines[idx].end)
                 for line in lines[idx + 1 : idx + 1 + _MAX_LIST_LINES]:
-                    if not _LINE_START_CODE.match(text, line.start, line.end) and (
-                        is_boundary_line(text, line) or not CODE_RE.search(text, line.start, line.end)
-                    ):
+                    starts_with_code = _LINE_START_CODE.match(text, line.start, line.end)
+                    has_code = CODE_RE.search(text, line.start, line.end)
+                    if not starts_with_code and (is_boundary_line(text, line) or not has_code):
                         break
                     end = line.end
             out.append((item.label_start, end))

@@ -91,7 +91,9 @@ def scan(text: str, page: int | None = None) -> list[RedFlag]:
     raw: list[tuple[int, int, _Rule]] = []
     for rule in _rules():
         for pattern in rule.patterns:
-            raw.extend((m.start(), m.end(), rule) for m in pattern.finditer(text) if m.end() > m.start())
+            raw.extend(
+                (m.start(), m.end(), rule) for m in pattern.finditer(text) if m.end() > m.start()
+            )
     raw.sort(key=lambda r: (-(r[1] - r[0]), _RANK[r[2].urgency], r[0]))
     kept: list[tuple[int, int, _Rule]] = []
     for start, end, rule in raw:

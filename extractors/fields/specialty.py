@@ -17,8 +17,8 @@ from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.clinical_layout import labelled
-from extractors.fields.specialty_inference import infer_specialty
 from extractors.fields.clinical_rules import clean_key
+from extractors.fields.specialty_inference import infer_specialty
 from extractors.fields.specialty_lexicon import lexicon, match_specialty
 from models.vocab import FieldName, Specialty
 
@@ -26,7 +26,10 @@ __all__ = ["EXTRACTOR", "SpecialtyComponent", "infer_specialty", "match_specialt
 
 EXTRACTOR = "fields.specialty@1"
 KEY = str(FieldName.REFERRAL_SPECIALTY)
-_SERVICE = r"(?:clinic|department|dept\.?|service|specialist|team|center|centre|consult\w*|referral|evaluation)"
+_SERVICE = (
+    r"(?:clinic|department|dept\.?|service|specialist|team|center|centre|consult\w*|referral"
+    r"|evaluation)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +63,13 @@ def _text_patterns() -> list[tuple[re.Pattern[str], float]]:
     ]
 
 
+_YOUR_CLINIC = re.compile(
+    r"\bto\s+(?:your|the)\s+(?P<raw>[\w/&.-]+(?:\s+[\w/&.-]+){0,2}?)\s+"
+    r"(?:clinic|department|dept|service|practice|office|team)\b",
+    re.IGNORECASE,
+)
+
+
 class SpecialtyComponent:
     """Marks stated specialties on a page; never guesses (inference is per referral)."""
 
@@ -78,11 +88,24 @@ class SpecialtyComponent:
             if found is None:
                 continue
             specialty, score, s, e = found
+            if (e - s) < 0.35 * len(value.strip()) and len(value.split()) > 5:
+                continue  # a synonym inside a sentence ("sleep study requested") states nothing
             notes = () if score >= 0.92 else ("fuzzy_match",)
             conf = self.stated_confidence * (1.0 if score >= 0.92 else score * 0.9)
             start, end = item.start + s, item.start + e
-            if add_candidate(doc, start, end, FieldName.REFERRAL_SPECIALTY, specialty.value,
-                             conf, EXTRACTOR, notes) is not None:
+            if (
+                add_candidate(
+                    doc,
+                    start,
+                    end,
+                    FieldName.REFERRAL_SPECIALTY,
+                    specialty.value,
+                    conf,
+                    EXTRACTOR,
+                    notes,
+                )
+                is not None
+            ):
                 marked.append((start, end))
         for pattern, conf in _text_patterns():
             for match in pattern.finditer(text):
@@ -93,8 +116,37 @@ class SpecialtyComponent:
                 specialty = lexicon().synonyms.get(clean_key(match.group(group)))
                 if specialty is None or specialty is Specialty.OTHER:
                     continue
-                add_candidate(doc, start, end, FieldName.REFERRAL_SPECIALTY, specialty.value,
-                              min(conf, self.phrase_confidence + 0.05), EXTRACTOR, ("phrase",))
+                add_candidate(
+                    doc,
+                    start,
+                    end,
+                    FieldName.REFERRAL_SPECIALTY,
+                    specialty.value,
+                    min(conf, self.phrase_confidence + 0.05),
+                    EXTRACTOR,
+                    ("phrase",),
+                )
+                marked.append((start, end))
+        for match in _YOUR_CLINIC.finditer(text):  # "to your Heme/One clinic" (OCR)
+            start, end = match.span("raw")
+            if any(s <= start < e for s, e in marked):
+                continue
+            found = match_specialty(match.group("raw"))
+            if (
+                found
+                and found[0] is not Specialty.OTHER
+                and found[3] - found[2] >= 0.6 * (end - start)
+            ):
+                add_candidate(
+                    doc,
+                    start,
+                    end,
+                    FieldName.REFERRAL_SPECIALTY,
+                    found[0].value,
+                    self.phrase_confidence * found[1],
+                    EXTRACTOR,
+                    ("phrase", "fuzzy"),
+                )
                 marked.append((start, end))
         return doc
 

@@ -17,6 +17,7 @@ from models.vocab import Specialty
 
 _FUZZY_MIN_LEN = 5
 _FUZZY_CUTOFF = 86.0
+_SHORT_OCR = str.maketrans({"l": "I", "1": "I", "|": "I", "0": "O"})
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,11 @@ def lexicon() -> Lexicon:
 def match_specialty(value: str) -> tuple[Specialty, float, int, int] | None:
     """Read a stated specialty ("Cardiology", "GI", "Heme/Onc", OCR-damaged "Cardiolgy").
 
-    Tries, in order: the whole value is a synonym; a synonym inside the value (the leftmost,
-    longest); a fuzzy match of the whole value or of one of its 1–3-word windows against the
-    longer synonyms (short ones like "GI" are too easy to hit by chance).
+    The whole value may be a synonym (also after the usual OCR swaps in short ones: "Gl" is
+    "GI"). Otherwise candidates are synonyms found inside the value and fuzzy matches of its
+    1–3-word windows against the longer synonyms (short ones like "GI" are too easy to hit by
+    chance); the one explaining most of the value wins, so "Or thopaedic Surgery" reads as
+    orthopaedic surgery rather than general "Surgery".
 
     Args:
         value: the text after a "Referred to:"/"Specialty:" label.
@@ -83,22 +86,22 @@ def match_specialty(value: str) -> tuple[Specialty, float, int, int] | None:
     key = clean_key(value)
     if not key:
         return None
-    if key in lex.synonyms:
-        return lex.synonyms[key], 1.0, 0, len(value)
-    match = lex.synonym_re.search(value)
-    if match:
+    for variant in (key, clean_key(value.translate(_SHORT_OCR)) if len(key) <= 4 else key):
+        if variant in lex.synonyms:
+            return lex.synonyms[variant], 1.0, 0, len(value)
+    found: list[tuple[Specialty, float, int, int]] = []
+    for match in lex.synonym_re.finditer(value):
         specialty = lex.synonyms.get(clean_key(match.group(0)))
         if specialty is not None:
-            return specialty, 0.92, match.start(), match.end()
+            found.append((specialty, 0.92, match.start(), match.end()))
     choices = [s for s in lex.synonyms if len(s) >= _FUZZY_MIN_LEN]
-    best: tuple[Specialty, float, int, int] | None = None
     for text, start, end in _windows(value):
-        found = process.extractOne(
+        hit = process.extractOne(
             clean_key(text), choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
         )
-        if found and (best is None or found[1] / 100 > best[1]):
-            best = (lex.synonyms[found[0]], found[1] / 100, start, end)
-    return best
+        if hit:
+            found.append((lex.synonyms[hit[0]], hit[1] / 100, start, end))
+    return max(found, key=lambda f: ((f[3] - f[2]) * f[1], f[1]), default=None)
 
 
 def _windows(value: str) -> list[tuple[str, int, int]]:

@@ -69,8 +69,11 @@ def _rules() -> dict[str, Any]:
         "clear": set(rules["clear_marks"]),
         "unchecked": set(rules["unchecked_marks"]),
         "phrases": [
-            (re.compile(p["pattern"], 0 if p.get("case_sensitive") else re.IGNORECASE),
-             Urgency(p["urgency"]), float(p["confidence"]))
+            (
+                re.compile(p["pattern"], 0 if p.get("case_sensitive") else re.IGNORECASE),
+                Urgency(p["urgency"]),
+                float(p["confidence"]),
+            )
             for p in rules["phrases"]
         ],
     }
@@ -100,8 +103,15 @@ def row_options(text: str, start: int, end: int) -> list[_Option]:
         nxt = found[i + 1].start() if i + 1 < len(found) else end
         after = text[m.end() : nxt]
         word = " ".join(m.group("word").lower().split())
-        out.append(_Option(m.start("word"), m.end(), rules["lookup"][word],
-                           _DROP.sub("", before)[-_MARK_MAX:], _DROP.sub("", after)[:_MARK_MAX]))
+        out.append(
+            _Option(
+                m.start("word"),
+                m.end(),
+                rules["lookup"][word],
+                _DROP.sub("", before)[-_MARK_MAX:],
+                _DROP.sub("", after)[:_MARK_MAX],
+            )
+        )
     return out
 
 
@@ -164,8 +174,16 @@ class UrgencyComponent:
                     continue
                 if urgency is not Urgency.ROUTINE and assess(text, *match.span()).excludes:
                     continue
-                add_candidate(doc, match.start(), match.end(), FieldName.REFERRAL_URGENCY,
-                              urgency.value, conf, EXTRACTOR, ("phrase",))
+                add_candidate(
+                    doc,
+                    match.start(),
+                    match.end(),
+                    FieldName.REFERRAL_URGENCY,
+                    urgency.value,
+                    conf,
+                    EXTRACTOR,
+                    ("phrase",),
+                )
                 consumed.append(match.span())
         return doc
 
@@ -194,14 +212,23 @@ class UrgencyComponent:
         if len(options) > 1 and len(unknown) == 1 and states.count("unchecked") >= 1:
             self._add(doc, unknown[0], 0.7, "checkbox_inferred")
             return
-        if len(options) == 1 and states[0] is None and labelled:
+        same = len({o.urgency for o in options}) == 1  # "Priority: STAT - same day"
+        if (len(options) == 1 or same) and all(st is None for st in states) and labelled:
             self._add(doc, options[0], self.label_confidence, "label")
         # several options and no readable marks: nothing tells which was ticked; take none
 
     @staticmethod
     def _add(doc: Doc, opt: _Option, conf: float, note: str) -> None:
-        add_candidate(doc, opt.start, opt.end, FieldName.REFERRAL_URGENCY, opt.urgency.value,
-                      conf, EXTRACTOR, (note,))
+        add_candidate(
+            doc,
+            opt.start,
+            opt.end,
+            FieldName.REFERRAL_URGENCY,
+            opt.urgency.value,
+            conf,
+            EXTRACTOR,
+            (note,),
+        )
 
 
 @Language.factory(
