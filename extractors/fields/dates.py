@@ -48,7 +48,7 @@ _MONTHS = {
     for m in ms
 }
 _MON = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_SEP = r"\s?[/.\-]\s?"
+_SEP = r"\s?[/.\-~]{1,2}\s?"  # "~" and doubled separators: fax OCR noise
 _PATTERNS = (
     (
         "iso",

@@ -56,6 +56,15 @@ def _recase(word: str, particles: set[str], *, first: bool) -> str:
     return re.sub(r"^(Mc)([a-z])", lambda m: m.group(1) + m.group(2).upper(), out)
 
 
+def _last_first_m(words: list[str]) -> bool:
+    """Three words ending in an initial: "Doe Jane M" is last-first with its comma lost."""
+    return (
+        len(words) == 3
+        and len(words[2].rstrip(".")) == 1
+        and all(len(w.rstrip(".")) > 1 for w in words[:2])
+    )
+
+
 def clean_person_name(text: str) -> CleanName | None:
     """Clean a printed person name found at the start of ``text``.
 
@@ -91,6 +100,9 @@ def clean_person_name(text: str) -> CleanName | None:
     if len(groups) >= 2 and len(groups[0]) <= 3:
         words = [*groups[1], *groups[0]]  # "DOE, JANE M" → "JANE M DOE"
         notes.append("last_first")
+    elif _last_first_m(groups[0]):
+        words = [*groups[0][1:], groups[0][0]]  # "DOE JANE M" (comma lost) → "JANE M DOE"
+        notes.append("last_first_no_comma")
     else:
         words = groups[0]
     words = [w for w in words if _bare(w) not in rules["titles"]]
@@ -102,6 +114,8 @@ def clean_person_name(text: str) -> CleanName | None:
     value = " ".join(_recase(w, particles, first=i == 0) for i, w in enumerate(words))
     full = [w for w in words if len(w.rstrip(".")) > 1]
     validity = 1.0 if len(full) >= 2 else 0.4
+    if "last_first_no_comma" in notes:
+        validity *= 0.9
     if any(w.isupper() and len(w.rstrip(".")) > 1 for w in words):
         notes.append("recased")
     return CleanName(value, start, end, validity, tuple(notes))

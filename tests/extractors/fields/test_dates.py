@@ -91,3 +91,9 @@ def test_letter_date_line_is_a_weak_referral_date(make_page, extract) -> None:
 def test_invalid_labelled_date_gives_no_candidate(make_page, extract) -> None:
     page = make_page(["DOB: 02/30/1961"])
     assert best(extract(page, "intake_dates"), "patient.dob") is None
+
+
+def test_fax_noise_in_separators() -> None:
+    parsed = parse_date("1961~03-~04", "dob", TODAY)
+    assert parsed is not None
+    assert parsed.iso == "1961-03-04"

@@ -21,6 +21,7 @@ from tests.extractors.fields.conftest import best, words_of
         ("VAN DER BERG, ANNA", "Anna van der Berg"),
         ("Jane Doe, DOB 03/04/1961", "Jane Doe"),
         ("Dr. Sarah Chen, MD, FACP", "Sarah Chen"),
+        ("HEBERT KARINA M", "Karina M Hebert"),
     ],
 )
 def test_clean_person_name(printed: str, value: str) -> None:
