@@ -82,7 +82,7 @@ class TesseractEngine:
         small = imaging.analysis_copy(gray)
         if imaging.is_blank(small):
             log.debug("page %d blank, OCR skipped", page_no)
-            return self._page(page_no, raster.dpi, 0, gray, dpi, ctx)
+            return self._page(page_no, raster.dpi, 0, gray, dpi, ctx, bilevel=raster.bilevel)
         turn = 0
         sideways = imaging.sideways_score(small) > SIDEWAYS_RATIO
         if sideways:
@@ -125,6 +125,7 @@ class TesseractEngine:
             gray,
             dpi,
             ctx,
+            bilevel=raster.bilevel,
             result=result,
             skew=skew,
         )
@@ -138,15 +139,19 @@ class TesseractEngine:
         dpi: float,
         ctx: EngineContext,
         *,
+        bilevel: bool = False,
         result: OcrResult | None = None,
         skew: float = 0.0,
     ) -> Page:
         """Build the ``Page`` and save the upright page image for the review UI."""
         image_path = None
         if ctx.workdir is not None:
-            small = imaging.resize_to_dpi(gray, dpi, min(dpi, ctx.image_dpi))
+            # A fax page (bilevel, ≤ 1.5× image_dpi) keeps its own pixels: no resampling
+            # blur, a 1-bit PNG in a few ms. Anything else is reduced to ~image_dpi.
+            keep = bilevel and dpi <= 1.5 * ctx.image_dpi
+            preview = gray if keep else imaging.resize_to_dpi(gray, dpi, min(dpi, ctx.image_dpi))
             target = imaging.page_image_path(ctx.workdir, page_no)
-            image_path = str(imaging.write_png_atomic(small, target))
+            image_path = str(imaging.write_png_atomic(preview, target, bilevel=keep))
         height, width = gray.shape
         return Page(
             number=page_no,

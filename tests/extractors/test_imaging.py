@@ -91,3 +91,11 @@ def test_png_is_written_atomically(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["0007.png"]
     with Image.open(target) as image:
         assert (image.size, image.mode) == ((40, 60), "L")
+
+
+def test_bilevel_png_is_one_bit_and_thresholded(tmp_path: Path) -> None:
+    gray = np.array([[0, 100, 127, 128, 200, 255]] * 8, np.uint8)
+    target = imaging.write_png_atomic(gray, tmp_path / "0001.png", bilevel=True)
+    with Image.open(target) as image:
+        assert image.mode == "1"
+        assert np.asarray(image.convert("L"))[0].tolist() == [0, 0, 0, 255, 255, 255]

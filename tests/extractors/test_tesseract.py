@@ -50,9 +50,10 @@ def scan_page(form_png: Path, tmp_path_factory: pytest.TempPathFactory) -> Page:
 
 
 @pytest.fixture(scope="module")
-def fax_page(fax_tiff: Path) -> Page:
+def fax_page(fax_tiff: Path, tmp_path_factory: pytest.TempPathFactory) -> Page:
     """Page 1 of the fax-normal TIFF, read once."""
-    return ENGINE.read_page(fax_tiff, "image/tiff", 1, EngineContext())
+    ctx = EngineContext(workdir=tmp_path_factory.mktemp("fax"))
+    return ENGINE.read_page(fax_tiff, "image/tiff", 1, ctx)
 
 
 def test_words_have_page_boxes_and_confidences(scan_page: Page) -> None:
@@ -96,6 +97,9 @@ def test_fax_normal_tiff_reads_with_source_dpi(fax_page: Page) -> None:
     assert fax_page.dpi == (204.0, 98.0)
     assert fax_page.height_px > fax_page.width_px  # squared: no longer squashed
     assert ordered_in(fax_page.text(), KEY_PHRASES)
+    assert fax_page.image_path is not None
+    with Image.open(fax_page.image_path) as image:  # the fax's own 204 dpi pixels, 1-bit
+        assert (image.mode, image.size) == ("1", (fax_page.width_px, fax_page.height_px))
 
 
 def test_fax_second_frame(fax_tiff: Path) -> None:
