@@ -31,7 +31,7 @@ from models.document import FaxMeta
 from models.storage import Store
 from models.storage.jobs import JobStore
 from pipeline.filestore import FileStore, InputMeta, move_file, write_atomic
-from pipeline.inbox import signature
+from pipeline.inbox import Signature, signature
 from pipeline.settings import Settings
 from pipeline.stage import StageContext
 
@@ -97,6 +97,7 @@ class _InFlight:
     key: str
     stored: Path
     sent_at: float
+    signature: Signature
 
 
 class Intake:
@@ -129,7 +130,8 @@ class Intake:
         arrival = self.rt.jobs.arrive(stored.sha256, path.name, key, landed)
         with self._lock:
             busy = any(f.sha256 == stored.sha256 for f in self.inflight.values())
-            self.inflight[path] = _InFlight(stored.sha256, key, stored.path, time.monotonic())
+            flight = _InFlight(stored.sha256, key, stored.path, time.monotonic(), sig)
+            self.inflight[path] = flight
             self.seen += 1
         log.info(
             "inbox: sha=%s handed on; new arrival=%s, known bytes=%s",
@@ -175,14 +177,15 @@ class Intake:
         settings = self.rt.settings
         folder = settings.archive_dir if outcome == "archived" else settings.quarantine_dir
         target = folder / f"{flight.sha256[:16]}-{flight.key[:8]}{path.suffix.lower()}"
+        if signature(path) != flight.signature:  # gone, or replaced by another fax meanwhile
+            return  # a replacement is released and taken as a new file
         if outcome == "quarantined":
             note = (error or "internal_error: no reason recorded") + "\n"
             write_atomic(target.with_name(target.name + ".error.txt"), note.encode("utf-8"))
         sidecar = sidecar_of(path)
         if sidecar is not None:
             move_file(sidecar, target.with_name(target.name + ".json"))
-        if path.exists():
-            move_file(path, target)
+        move_file(path, target)
 
     def _maybe_resend(self, flight: _InFlight, resent: set[str]) -> None:
         """Send a stalled job again (a lost message: crashed embedded worker, dead Redis worker

@@ -16,10 +16,10 @@ from tests.inbox.conftest import fast_settings, wait_for, watching
 
 
 def _store(settings):
-    from models.storage import Store
+    """The watcher's store, opened like the watcher does (it may be creating tables now)."""
+    from pipeline.jobs import open_runtime
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Store(settings.effective_database_url)
+    return open_runtime(settings).jobs.store
 
 
 def _inbox_files(inbox: Path) -> list[str]:
