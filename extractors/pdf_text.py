@@ -5,8 +5,9 @@ cheaper than OCR and error-free. pdfplumber would do the grouping for us but cos
 ~50–70 ms a page; PDFium's text page API gives every character with its box in ~2 ms, and
 ``extractors.layout`` groups them into words and printed lines.
 
-A page whose text layer is missing or unusable (a scanned page, a font without a Unicode
-map that extracts as garbage) raises ``NoUsableText``: the registry then OCRs it. ``score``
+A page whose text layer is missing or unusable (a scanned page, a scan whose only text is a
+stamped fax header, a font without a Unicode map that extracts as garbage) raises
+``NoUsableText``: the registry then OCRs it. ``score``
 already checks, using a small cache so the page is extracted once, not twice.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import re
+import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
@@ -35,6 +37,10 @@ log = logging.getLogger(__name__)
 #: Share of non-space characters that may be unreadable (U+FFFD, private use, controls)
 #: before a text layer counts as garbage.
 MAX_BAD_SHARE = 0.2
+#: A page with fewer usable characters than this whose largest image covers more than
+#: ``SCAN_IMAGE_SHARE`` of it is a scan carrying a stamped line (an e-fax header): OCR it.
+STAMP_MAX_CHARS = 300
+SCAN_IMAGE_SHARE = 0.5
 #: Device units per PDF point when mapping char boxes through the page transform.
 _UNITS = 100
 _CACHE_SIZE = 8
@@ -45,6 +51,7 @@ _SPACE = re.compile(r"\s")
 #: words, usable chars, upright size (pt), clockwise turn applied to the page as displayed
 Extracted = tuple[list[Word], int, tuple[float, float], int]
 _cache: OrderedDict[tuple[str, int, int, int], Extracted] = OrderedDict()
+_cache_lock = threading.Lock()  # worker threads share the cache
 
 
 def _page_transform(page: object, size: tuple[float, float], quarter: int) -> tuple[float, ...]:
@@ -103,6 +110,21 @@ def text_turn(boxes: np.ndarray) -> int:
     return best if votes[best] > 0.6 * sum(votes) and votes[best] >= 10 else 0
 
 
+def _image_share(page: object, size: tuple[float, float]) -> float:
+    """Largest share of the page covered by one image object (a scan is one big image)."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    best = 0.0
+    area = max(1.0, size[0] * size[1])
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            cover = (right.value - left.value) * (top.value - bottom.value) / area
+            best = max(best, min(1.0, cover))
+    return best
+
+
 def _extract(path: Path, page_no: int) -> Extracted:
     """Read the words of one page's text layer (no caching)."""
     with open_pdf(path) as doc:
@@ -133,13 +155,15 @@ def _extract(path: Path, page_no: int) -> Extracted:
             turn = text_turn(boxes)
             if turn:
                 boxes = _map_boxes(raw, _page_transform(page, size, turn))
+            bad = len(_BAD_CHARS.findall(text))
+            good = len(text) - len(_SPACE.findall(text)) - bad
+            if bad > MAX_BAD_SHARE * max(1, good + bad):
+                good = 0
+            elif good < STAMP_MAX_CHARS and _image_share(page, size) > SCAN_IMAGE_SHARE:
+                good = 0  # a scan with a stamped header line: the body is only pixels
         finally:
             textpage.close()
             page.close()
-    bad = len(_BAD_CHARS.findall(text))
-    good = len(text) - len(_SPACE.findall(text)) - bad
-    if bad > MAX_BAD_SHARE * max(1, good + bad):
-        good = 0
     width_pt, height_pt = size if turn % 2 == 0 else size[::-1]
     words = to_words(chars_to_pieces(text, boxes), width=width_pt, height=height_pt)
     return words, good, (width_pt, height_pt), 90 * turn
@@ -152,14 +176,16 @@ def extract_words(path: Path, page_no: int) -> Extracted:
     """
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns, page_no)
-    hit = _cache.get(key)
-    if hit is not None:
-        _cache.move_to_end(key)
-        return hit
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
     result = _extract(path, page_no)
-    _cache[key] = result
-    while len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
+    with _cache_lock:
+        _cache[key] = result
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
     return result
 
 

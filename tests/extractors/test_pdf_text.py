@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import pikepdf
 import pytest
 from PIL import Image
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen import canvas
 
 from extractors import pdf_text
 from extractors.base import EngineContext, NoUsableText
@@ -94,6 +96,21 @@ def test_scanned_pdf_declines(scanned_pdf: Path) -> None:
     assert ENGINE.score(PDF, scanned_pdf, 1, ctx) is None
     with pytest.raises(NoUsableText):
         ENGINE.read_page(scanned_pdf, PDF, 1, ctx)
+
+
+def test_scan_with_stamped_header_declines(tmp_path: Path, form_png: Path) -> None:
+    """GIVEN an e-fax PDF: a full-page scan plus one line of real text (the fax header)
+    WHEN scored THEN the text layer declines, so the body gets OCRed."""
+    path = tmp_path / "efax.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.drawImage(str(form_png), 0, 0, width=letter[0], height=letter[1])
+    c.setFont("Helvetica", 8)
+    c.drawString(20, 780, "03/04/2024 10:15  Lakeside Family Medicine  3125550147  P.001/003")
+    c.save()
+    ctx = EngineContext()
+    assert ENGINE.score(PDF, path, 1, ctx) is None
+    with pytest.raises(NoUsableText):
+        ENGINE.read_page(path, PDF, 1, ctx)
 
 
 def test_images_are_declined(form_pdf: Path) -> None:
