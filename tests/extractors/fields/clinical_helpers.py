@@ -1,66 +1,38 @@
-"""Build small literal Pages and Docs for the clinical field tests.
+"""Helpers for the clinical field tests, on top of the shared ``conftest.build_page``.
 
-Each text line becomes one OCR-like line of words with boxes laid out on a monospace grid, so
-offsets into ``Page.text()`` and boxes agree as they would after Tesseract. An empty string in
-``lines`` leaves a blank-line gap (no words) — how a paragraph break looks on a page.
+``make_page`` there lays lines out like a monospaced form (runs of ≥ 3 spaces are cell gaps);
+these helpers add what the clinical tests need besides candidates: the Doc itself (red-flag
+spans live there) and the values of one field.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import spacy
-from spacy.language import Language
 from spacy.tokens import Doc
 
-from models.document import Page, Word
-from models.geometry import Box
-from models.vocab import TextSource
+from extractors.fields.base import Candidate, candidates
+from models.document import Page
+from tests.extractors.fields.conftest import build_page
 
-CHAR_W = 0.008
-LINE_H = 0.012
-LINE_STEP = 0.018
-LEFT = 0.05
-TOP = 0.05
+__all__ = ["build_page", "doc_for", "values"]
 
 
-def make_page(lines: list[str], *, number: int = 1, confidence: float = 0.95) -> Page:
-    """A Page whose ``text()`` is ``"\\n".join`` of the non-empty ``lines``."""
-    words: list[Word] = []
-    for row, line in enumerate(lines):
-        y0 = TOP + row * LINE_STEP
-        col = 0
-        for token in line.split(" "):
-            if token:
-                x0 = LEFT + col * CHAR_W
-                box = Box.clamped(x0, y0, x0 + len(token) * CHAR_W, y0 + LINE_H)
-                words.append(Word(text=token, box=box, confidence=confidence, block=1, line=row))
-            col += len(token) + 1
-    return Page(
-        number=number,
-        width_px=1700,
-        height_px=2200,
-        text_source=TextSource.OCR if words else TextSource.NONE,
-        words=words,
-    )
-
-
-def make_doc(nlp: Language, page: Page) -> Doc:
-    """A Doc over ``page.text()`` with the page attached, as ``extractors.nlp.make_doc`` does."""
+def doc_for(page: Page, *factories: str) -> Doc:
+    """The Doc of ``page`` after the given components ran (as ``extractors.nlp.make_doc``)."""
+    nlp = spacy.blank("en")
+    for factory in factories:
+        importlib.import_module(f"extractors.fields.{factory.removeprefix('intake_')}")
+        nlp.add_pipe(factory)
     doc = nlp.make_doc(page.text())
     doc.user_data["page"] = page
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
     return doc
 
 
-def run(component_factory: str, lines: list[str], **config: object) -> tuple[Doc, Page]:
-    """Run one registered component on a page made from ``lines``."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe(component_factory, config=dict(config))
-    page = make_page(lines)
-    doc = make_doc(nlp, page)
-    for _name, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc, page
-
-
-def field_spans(doc: Doc, label: str) -> list:
-    """The ``fields`` spans of ``doc`` with the given field name."""
-    return [s for s in doc.spans.get("fields", []) if s.label_ == label]
+def values(page: Page, factory: str, name: str) -> list[Candidate]:
+    """Candidates of field ``name`` that ``factory`` marks on ``page``, best first."""
+    found = [c for c in candidates(doc_for(page, factory), page.number) if str(c.name) == name]
+    return sorted(found, key=lambda c: c.confidence, reverse=True)
