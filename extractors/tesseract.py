@@ -102,12 +102,13 @@ class TesseractEngine:
             extra = osd_turn(gray, dpi, ctx)
             # OSD undecided on a page that looks sideways: try both quarter turns.
             candidates = [extra] if extra else ([90, 270] if sideways and not turn else [])
+            base, base_turn = gray, turn
             for extra in candidates:
-                turned = _turn_cw(gray, extra)
+                turned = _turn_cw(base, extra)
                 second = ocr(turned, ctx, bilevel=raster.bilevel)
                 calls += 1
                 if _better(result, second):
-                    gray, result, turn = turned, second, (turn + extra) % 360
+                    gray, result, turn = turned, second, (base_turn + extra) % 360
         log.debug(
             "page %d OCR: %d words, conf %.2f, turn %d, skew %.2f, %d calls, %.2f s",
             page_no,

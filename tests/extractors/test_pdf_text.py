@@ -128,3 +128,25 @@ def test_text_layer_is_fast(tmp_path: Path) -> None:
         pdf_text._extract(pdf, 1)
     per_page = (time.perf_counter() - started) / runs
     assert per_page < 0.03, f"{per_page * 1000:.1f} ms/page"
+
+
+def test_rows_join_label_and_value_but_not_stacked_lines() -> None:
+    """Layout rule shared by both engines: same printed line → one text line, left to right;
+    lines that merely touch stay apart."""
+    from extractors.layout import Piece, to_words
+
+    def piece(text: str, x0: float, y0: float, block: int = 0) -> Piece:
+        return Piece([(text, x0, y0, x0 + 10 * len(text), y0 + 12, 0.9)], block=block)
+
+    pieces = [
+        piece("Jane", 300, 102, block=2),  # value, 2 px lower, in another Tesseract block
+        piece("Name:", 50, 100, block=1),
+        piece("Second", 50, 125, block=1),  # next line: touches, does not share the line
+        piece("Title", 50, 60, block=0),
+    ]
+    words = to_words(pieces, width=1000, height=1000, new_blocks=False)
+    text = "\n".join(
+        " ".join(w.text for w in words if w.line == line)
+        for line in sorted({w.line for w in words})
+    )
+    assert text == "Title\nName: Jane\nSecond"
