@@ -198,10 +198,12 @@ def write_png_atomic(gray: np.ndarray, target: Path, *, bilevel: bool = False) -
 
     The image goes to a temporary name in the same folder first, then ``os.replace``
     (atomic on one file system). Fast zlib level; ``bilevel`` (fax pages) writes a 1-bit
-    PNG, ~8× faster to encode (2.5 vs 21 ms) and ~6× smaller.
+    PNG, faster still and ~6× smaller.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    params = [cv2.IMWRITE_PNG_COMPRESSION, 1]
+    # No PNG row filters: choosing them per row cost 2/3 of the encode (34 → 10 ms for a
+    # 150 dpi page) and, on mostly-white documents, made the file larger, not smaller.
+    params = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
     if bilevel:
         gray = np.where(gray >= 128, 255, 0).astype(np.uint8)
         params = [cv2.IMWRITE_PNG_BILEVEL, 1]
