@@ -213,8 +213,13 @@ class PdfTextEngine:
         if good < ctx.min_text_chars:
             raise NoUsableText(f"{good} usable characters")
         image_path = None
+        width_px, height_px = (
+            round(width_pt * ctx.image_dpi / 72),
+            round(height_pt * ctx.image_dpi / 72),
+        )
         if ctx.workdir is not None:
             raster = render_pdf_page(path, page_no, ctx.image_dpi, turn=turn)
+            height_px, width_px = raster.gray.shape  # PDFium may round up by a pixel
             image_path = str(write_png_atomic(raster.gray, page_image_path(ctx.workdir, page_no)))
         log.debug(
             "text layer page %d: %d words in %.1f ms",
@@ -224,8 +229,8 @@ class PdfTextEngine:
         )
         return Page(
             number=page_no,
-            width_px=round(width_pt * ctx.image_dpi / 72),
-            height_px=round(height_pt * ctx.image_dpi / 72),
+            width_px=width_px,
+            height_px=height_px,
             dpi=(float(ctx.image_dpi), float(ctx.image_dpi)),
             rotation=-turn % 360,
             text_source=TextSource.TEXT_LAYER,
