@@ -1,40 +1,29 @@
-"""Where a labelled clinical value starts and where it stops, on one page.
+"""Where a free-text clinical value stops: lines, labels and blank-line gaps on one page.
 
-The layout module (``extractors.fields.layout.labelled_values``) finds label → value pairs
-with the page geometry; when it is not available, or finds nothing for a key, a text fallback
-finds ``Label: value`` on the line. Either way a free-text value (the reason for referral) can
-wrap over several lines, so ``extend_field`` follows it down the page until the next label,
-section header, checkbox row or blank-line gap.
+A reason for referral often wraps over two to four lines; ``extend_field`` follows it down the
+page until the next label, section header, checkbox row or blank-line gap (a vertical gap well
+above the page's usual line spacing, from the words' boxes when the text came from a Page).
 """
 
 from __future__ import annotations
 
 import itertools
-import logging
 import re
 import statistics
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
-
-from extractors.fields.clinical_rules import clean_key, compile_phrases, load_rules
+from extractors.fields.clinical_rules import label_patterns
 
 if TYPE_CHECKING:
     from models.document import Page
 
-log = logging.getLogger(__name__)
-
 MAX_EXTRA_LINES = 4
-_TRUST = 88.0
 _SHORT_STATEMENT = 3
 _GAP_FACTOR = 1.25
 _LINE_LABEL = re.compile(
     r"^\s*[A-Za-z][^:\n]{0,30}:(?!\d)|^\s*[A-Za-z][\w/&#().'-]*(?:\s+[\w/&#().'-]+){0,2}\s*;"
 )
-_FUZZY_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][\w .|/()-]{9,40}?)\s*[:;]", re.MULTILINE)
-_FUZZY_MIN = 78.0
 _BOX_MARKS = re.compile(r"^\s*(?:[☐☑☒□■✓✔⊠]|\[\s*[xX✓]?\s*\]|\(\s*[xX]?\s*\))")
 
 
@@ -46,57 +35,6 @@ class Line:
     end: int
     top: float | None = None
     bottom: float | None = None
-
-
-@dataclass(frozen=True)
-class Labelled:
-    """A value found after a label: ``[start, end)`` in the page text, and the label's start."""
-
-    key: str
-    label_start: int
-    start: int
-    end: int
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
-    rules = load_rules("clinical.yaml")
-    labels: dict[str, list[str]] = rules["labels"]
-    every = [p for phrases in labels.values() for p in phrases] + rules["stop_labels"]
-    out = {key: _label_re(phrases) for key, phrases in labels.items()}
-    out["_any"] = _label_re(every)
-    out["_header"] = re.compile(
-        r"^\s*(?:" + compile_phrases(rules["headers"]).pattern + r")\s*:?\s*$", re.IGNORECASE
-    )
-    return out
-
-
-def _label_re(phrases: list[str]) -> re.Pattern[str]:
-    """``Label:`` — also "Label / Question:", "Label (ICD-10):" and OCR's ';' for ':'."""
-    alternation = compile_phrases(phrases).pattern
-    suffix = r"(?:\s*/\s*[A-Za-z][\w \-]{0,20}|\s*\([\w\- /]{1,15}\))?"
-    return re.compile(
-        rf"(?:^|(?<=\s))(?:{alternation}){suffix}\s*[:;\-–]", re.IGNORECASE | re.MULTILINE
-    )
-
-
-@lru_cache(maxsize=8)
-def _label_words(key: str) -> tuple[str, ...]:
-    return tuple(clean_key(p) for p in load_rules("clinical.yaml")["labels"].get(key, []))
-
-
-def _trusted_label(key: str, label_text: str) -> bool:
-    """True when a label the layout module matched (fuzzily) is one of ours for ``key``.
-
-    The layout lexicon tolerates OCR edits, which can turn "Medications" into "Indications";
-    a clinical value taken from the wrong label is worse than none.
-    """
-    words = _label_words(key)
-    if not words:
-        return True
-    found = process.extractOne(clean_key(label_text), words, scorer=fuzz.token_set_ratio)
-    plain = process.extractOne(clean_key(label_text), words, scorer=fuzz.ratio)
-    return bool(found and found[1] >= _TRUST) or bool(plain and plain[1] >= _TRUST)
 
 
 def page_lines(text: str, page: Page | None = None) -> list[Line]:
@@ -128,7 +66,7 @@ def is_boundary_line(text: str, line: Line) -> bool:
     content = text[line.start : line.end]
     if not content.strip():
         return True
-    pats = _patterns()
+    pats = label_patterns()
     return bool(
         pats["_header"].match(content)
         or _LINE_LABEL.match(content)
@@ -139,7 +77,7 @@ def is_boundary_line(text: str, line: Line) -> bool:
 
 def next_label(text: str, start: int, end: int) -> int:
     """Offset of the first known label in ``text[start:end]``, or ``end``."""
-    match = _patterns()["_any"].search(text, start, end)
+    match = label_patterns()["_any"].search(text, start, end)
     return match.start() if match else end
 
 
@@ -157,7 +95,7 @@ def extend_field(
         return start
     end = next_label(text, start, lines[idx].end)
     if end < lines[idx].end:
-        return _trim(text, start, end)
+        return trim_end(text, start, end)
     spacing = _line_spacing(lines)
     for k in range(idx + 1, min(idx + 1 + max_extra, len(lines))):
         prev, line = lines[k - 1], lines[k]
@@ -173,7 +111,7 @@ def extend_field(
         end = next_label(text, line.start, line.end)
         if end < line.end:
             break
-    return _trim(text, start, end)
+    return trim_end(text, start, end)
 
 
 def _gap(above: Line, below: Line) -> float | None:
@@ -193,82 +131,9 @@ def _line_spacing(lines: list[Line]) -> float | None:
     return max(gap, 0.6 * statistics.median(heights))
 
 
-def _trim(text: str, start: int, end: int) -> int:
+def trim_end(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1] in " \t\n,;":
         end -= 1
     return end
 
 
-def text_labels(text: str, key: str) -> list[Labelled]:
-    """``Label: value`` pairs for ``key`` found in the text alone (no geometry).
-
-    When nothing follows the label on its line, the value is taken from the next line
-    (label above its value, as in boxed forms).
-    """
-    out: list[Labelled] = []
-    lines = page_lines(text)
-    longer = [m.span() for m in _patterns()["_any"].finditer(text)]
-    for match in [*_patterns()[key].finditer(text), *_fuzzy_labels(text, key)]:
-        if any(s < match.start() and match.end() <= e for s, e in longer):
-            continue  # "consult:" inside "Reason for consult:" is not a specialty label
-        start = match.end()
-        line_end = text.find("\n", start)
-        line_end = len(text) if line_end < 0 else line_end
-        while start < line_end and text[start] in " \t":
-            start += 1
-        if start >= line_end:
-            nxt = next((ln for ln in lines if ln.start > line_end), None)
-            if nxt is None or is_boundary_line(text, nxt):
-                continue
-            start, line_end = nxt.start, nxt.end
-        end = _trim(text, start, next_label(text, start, line_end))
-        if end > start:
-            out.append(Labelled(key, match.start(), start, end))
-    return out
-
-
-def _fuzzy_labels(text: str, key: str) -> list[re.Match[str]]:
-    """Multi-word labels OCR garbled ("Clindigal quastion:") that no exact pattern matched.
-
-    Only labels of two or more words are tried: one-word labels are too close to each other
-    ("Medications" / "Indications") to guess.
-    """
-    exact = _patterns()[key]
-    words = [w for w in _label_words(key) if " " in w]
-    out: list[re.Match[str]] = []
-    for match in _FUZZY_LABEL.finditer(text):
-        label = clean_key(match.group("label"))
-        if " " not in label or exact.match(text, match.start()):
-            continue
-        found = process.extractOne(label, words, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN)
-        if found:
-            out.append(match)
-    return out
-
-
-def labelled(text: str, key: str, page: Page | None = None) -> list[Labelled]:
-    """Values for ``key`` from the layout module when it is present, else from the text."""
-    found: list[Labelled] = []
-    if page is not None and page.text() == text:
-        try:
-            from extractors.fields.layout import labelled_values
-        except ImportError:
-            labelled_values = None
-        if labelled_values is not None:
-            try:
-                for lv in labelled_values(page, [key]):
-                    if getattr(lv, "label_key", key) != key:
-                        continue
-                    if not _trusted_label(key, str(getattr(lv, "label_text", ""))):
-                        continue
-                    lv_start, lv_end = int(lv.start), int(lv.end)
-                    label_start = int(getattr(lv, "label_start", lv_start))
-                    if lv_end > lv_start:
-                        found.append(Labelled(key, label_start, lv_start, lv_end))
-            except Exception:  # layout is best effort here: the text fallback still runs
-                log.warning("layout labelled_values failed; using text labels", exc_info=True)
-    seen = {(f.start, f.end) for f in found}
-    for item in text_labels(text, key):
-        if not any(s <= item.start < e for s, e in seen):
-            found.append(item)
-    return sorted(found, key=lambda f: f.start)

@@ -82,3 +82,36 @@ def clean_key(text: str) -> str:
     text = text.lower().replace("’", "'")
     text = re.sub(r"[^a-z0-9&/' ]+", " ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def label_patterns() -> dict[str, re.Pattern[str]]:
+    """Compiled ``Label:`` patterns per field key of ``rules/clinical.yaml``.
+
+    Also ``"_any"`` (every known label, to stop a value at the next one) and ``"_header"``
+    (a line that is only a section header).
+    """
+    rules = load_rules("clinical.yaml")
+    labels: dict[str, list[str]] = rules["labels"]
+    every = [p for phrases in labels.values() for p in phrases] + rules["stop_labels"]
+    out = {key: _label_re(phrases) for key, phrases in labels.items()}
+    out["_any"] = _label_re(every)
+    out["_header"] = re.compile(
+        r"^\s*(?:" + compile_phrases(rules["headers"]).pattern + r")\s*:?\s*$", re.IGNORECASE
+    )
+    return out
+
+
+def _label_re(phrases: list[str]) -> re.Pattern[str]:
+    """``Label:`` — also "Label / Question:", "Label (ICD-10):" and OCR's ';' for ':'."""
+    alternation = compile_phrases(phrases).pattern
+    suffix = r"(?:\s*/\s*[A-Za-z][\w \-]{0,20}|\s*\([\w\- /]{1,15}\))?"
+    return re.compile(
+        rf"(?:^|(?<=\s))(?:{alternation}){suffix}\s*[:;\-–]", re.IGNORECASE | re.MULTILINE
+    )
+
+
+@lru_cache(maxsize=8)
+def label_words(key: str) -> tuple[str, ...]:
+    """The labels of ``key`` in ``clean_key`` form, for fuzzy comparisons."""
+    return tuple(clean_key(p) for p in load_rules("clinical.yaml")["labels"].get(key, []))

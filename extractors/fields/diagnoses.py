@@ -21,7 +21,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
-from extractors.fields.clinical_layout import is_boundary_line, labelled, page_lines
+from extractors.fields.clinical_labels import labelled
+from extractors.fields.clinical_layout import is_boundary_line, page_lines
 from extractors.fields.clinical_rules import compile_phrases, load_rules
 from models.vocab import FieldName
 

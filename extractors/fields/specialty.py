@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
-from extractors.fields.clinical_layout import labelled
+from extractors.fields.clinical_labels import labelled
 from extractors.fields.clinical_rules import clean_key
 from extractors.fields.specialty_inference import infer_specialty
 from extractors.fields.specialty_lexicon import lexicon, match_specialty

@@ -129,8 +129,8 @@ def _embedding_text(text: str, codes: list[str]) -> str:
             for code in codes[:8]:
                 if icd.is_valid_item(code):
                     titles.append(icd.get_description(code))
-        except Exception:  # titles are a bonus; never fail the inference over them
-            log.debug("ICD-10 titles unavailable", exc_info=True)
+        except Exception as exc:  # titles are a bonus; never fail the inference over them
+            log.debug("ICD-10 titles unavailable (%s)", type(exc).__name__)
     return ". ".join(p for p in [text, *titles] if p)
 
 
