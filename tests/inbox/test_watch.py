@@ -50,7 +50,8 @@ def test_embedded_watch_processes_every_kind_of_arrival_once(tmp_path, small_fax
     processed, the corrupt file is quarantined with a reason, and the inbox ends empty."""
     if len(small_faxes) < 3:
         pytest.skip("needs three one-page fax samples")
-    settings = fast_settings(tmp_path)
+    # the quiet period must outlast the slow writer's pauses even on a loaded machine
+    settings = fast_settings(tmp_path, stable_s=1.0)
     inbox = settings.inbox_dir
     inbox.mkdir(parents=True)
     first, slow, renamed = small_faxes[:3]
