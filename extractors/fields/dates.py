@@ -187,12 +187,20 @@ class DatesComponent:
         used: set[int] = set()
         for lv in labelled_values(page, {"patient.dob", "referral.date"}):
             kind = "dob" if lv.label_key == "patient.dob" else "event"
-            parsed = parse_date(lv.text[:40], kind)
-            if parsed is None or parsed.start > 12:
+            found = next(
+                (
+                    (vs, parsed, factor)
+                    for vs, _ve, text, factor in lv.options()
+                    if (parsed := parse_date(text[:40], kind)) is not None and parsed.start <= 12
+                ),
+                None,
+            )
+            if found is None:
                 continue
-            start, end = lv.start + parsed.start, lv.start + parsed.end
+            vs, parsed, factor = found
+            start, end = vs + parsed.start, vs + parsed.end
             name = FieldName.PATIENT_DOB if kind == "dob" else FieldName.REFERRAL_DATE
-            conf = lv.score * parsed.validity * ocr_confidence(page, start, end)
+            conf = lv.score * factor * parsed.validity * ocr_confidence(page, start, end)
             add_candidate(doc, start, end, name, parsed.iso, conf, EXTRACTOR, parsed.notes)
             used.add(start)
         self._date_lines(doc, used)

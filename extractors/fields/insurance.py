@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.ids import clean_identifier
-from extractors.fields.layout import labelled_values, ocr_confidence
+from extractors.fields.layout import first_valid, labelled_values, ocr_confidence
 from extractors.fields.prose import checked_option
 from models.vocab import FieldName
 
@@ -126,11 +126,12 @@ class InsuranceComponent:
                     or payer_found
                 )
                 continue
-            ident = clean_identifier(lv.text)
-            if ident is None:
+            found = first_valid(lv, clean_identifier)
+            if found is None:
                 continue
-            start, end = lv.start + ident.start, lv.start + ident.end
-            conf = lv.score * ident.validity * ocr_confidence(page, start, end)
+            offset, ident, factor = found
+            start, end = offset + ident.start, offset + ident.end
+            conf = lv.score * factor * ident.validity * ocr_confidence(page, start, end)
             add_candidate(doc, start, end, _ID_FIELDS[lv.label_key], ident.value, conf, EXTRACTOR)
         if not payer_found:
             self._prose_payer(doc)

@@ -16,9 +16,9 @@ and ``ocr_confidence``. The heavy lifting (tokens, lines, label matching, sectio
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from extractors.fields.layout_scan import Layout, Line, build_layout
 
@@ -29,6 +29,7 @@ __all__ = [
     "FoundLabel",
     "LabelledValue",
     "find_labels",
+    "first_valid",
     "following_lines",
     "labelled_values",
     "line_span",
@@ -36,6 +37,7 @@ __all__ = [
     "section_of",
 ]
 
+T = TypeVar("T")
 _STRIP_LEAD = " \t:;,_|-–=>/\\"
 _STRIP_TRAIL = " \t:;,_|"
 _POSITION_FACTOR = {"colon": 1.0, "gap": 0.95, "none": 0.75}
@@ -58,6 +60,8 @@ class LabelledValue:
             ``"inline"`` (running text, no ":" after the label).
         score: 0–1, label match quality × geometry × scoping certainty.
         section: the section that scoped the label ("patient", "referring", ...), if any.
+        alternatives: other nearby cells ``(start, end, text)`` that may hold the value when
+            a form's values are printed off the label's line (see ``options``).
     """
 
     label_key: str
@@ -70,6 +74,17 @@ class LabelledValue:
     position: str
     score: float
     section: str | None = None
+    alternatives: tuple[tuple[int, int, str], ...] = ()
+
+    def options(self) -> list[tuple[int, int, str, float]]:
+        """``(start, end, text, factor)`` to try in order: the value, then the alternatives.
+
+        Components that can validate a value (a phone number, a date, an ID) fall back to an
+        alternative when the value fails, at a lower factor (0.75).
+        """
+        return [(self.start, self.end, self.text, 1.0)] + [
+            (s, e, txt, 0.75) for s, e, txt in self.alternatives
+        ]
 
 
 @dataclass(frozen=True)
@@ -175,6 +190,14 @@ def labelled_values(page: Page, keys: Iterable[str] | None = None) -> list[Label
                 s, e = _trimmed(text, wrapped[0], wrapped[1])
                 if s < e:
                     span, position, factor = (s, e), "inline", factor * wrapped[2]
+        near = []
+        for a, b in lay.nearby_values(lab) if lab.delim != "none" else []:
+            a, b = _trimmed(text, a, b)
+            if a < b and (span is None or (a, b) != span):
+                near.append((a, b, text[a:b]))
+        if span is None and near:
+            a, b, _txt = near.pop(0)  # nothing beside or under it: the nearest offset cell
+            span, position, factor = (a, b), "right", factor * 0.7
         if span is None:
             continue
         s, e = span
@@ -190,6 +213,7 @@ def labelled_values(page: Page, keys: Iterable[str] | None = None) -> list[Label
                 position=position,
                 score=round(lab.score * factor, 3),
                 section=lab.section,
+                alternatives=tuple(near[:3]),
             )
         )
     return out
@@ -220,6 +244,21 @@ def line_span(page: Page, offset: int) -> tuple[int, int] | None:
         return None
     line: Line = lay.lines[lay.tokens[tok].line]
     return lay.tokens[line.first].start, lay.tokens[line.last - 1].end
+
+
+def first_valid(
+    value: LabelledValue, parse: Callable[[str], T | None]
+) -> tuple[int, T, float] | None:
+    """The first of ``value.options()`` that ``parse`` accepts: ``(offset, parsed, factor)``.
+
+    ``offset`` is where the parsed text starts in ``page.text()``; ``factor`` is 1.0 for the
+    value itself and lower for an alternative cell.
+    """
+    for start, _end, text, factor in value.options():
+        parsed = parse(text)
+        if parsed is not None:
+            return start, parsed, factor
+    return None
 
 
 def ocr_confidence(page: Page, start: int, end: int) -> float:

@@ -146,6 +146,7 @@ class Layout(ValueFinder):
         self.scopes = self._scopes(raw)
         self.labels = self._resolve(lex, raw)
         self.strong = {lab.first for lab in self.labels if lab.header or lab.delim != "none"}
+        self.owned = {self._after(lab) for lab in self.labels if lab.key and lab.delim != "none"}
 
     # --- sections -------------------------------------------------------------------------
     def _scopes(self, raw: list[Label]) -> list[_Scope]:
@@ -162,6 +163,14 @@ class Layout(ValueFinder):
         out = list(full)
         out.extend(openers)
         return out
+
+    def _after(self, lab: Label) -> int:
+        """Index of the token after a label and its colon (its value's start), -1 at line end."""
+        line = self.lines[self.tokens[lab.first].line]
+        k = lab.last
+        while k < line.last and self.tokens[k].text in _COLONS:
+            k += 1
+        return k if k < line.last else -1
 
     def _is_header(self, lab: Label) -> bool:
         """A section header fills its cell, and no value sits beside or under it.

@@ -22,6 +22,7 @@ class ValueFinder:
     tokens: list[Token]
     lines: list[Line]
     strong: set[int]
+    owned: set[int]
 
     def token_at(self, offset: int) -> int | None:  # pragma: no cover - provided by Layout
         """Index of the token at (or first after) character ``offset``."""
@@ -93,6 +94,39 @@ class ValueFinder:
         while end < best.last and self.tokens[end].seg == seg and end not in self.strong:
             end += 1
         return self.tokens[best.first].start, self.tokens[end - 1].end, 0.9
+
+    def nearby_values(self, lab: Label) -> list[tuple[int, int]]:
+        """Other places the label's value may be, nearest first.
+
+        Form-filling software overlays values on a printed form, often a little above or below
+        the label's baseline, so OCR puts them in the neighbouring text line. These are the
+        first cells right of the label in lines within ~2 line heights, then the cell below;
+        a component that cannot validate the primary value tries them in order.
+        """
+        first, last = self.tokens[lab.first], self.tokens[lab.last - 1]
+        cy, h = (last.y0 + last.y1) / 2, max(last.y1 - last.y0, 0.005)
+        right = self._right_bound(self.lines[first.line], lab.last)
+        found: list[tuple[float, int, int]] = []
+        for line in self.lines:
+            dy = (line.y0 + line.y1) / 2 - cy
+            if abs(dy) > 1.8 * h:
+                continue
+            k = line.first
+            while k < line.last and self.tokens[k].x0 < last.x1 - 1e-6:
+                k += 1
+            if k >= line.last or k in self.strong or k in self.owned:
+                continue  # a label, or another label's value
+            if self.tokens[k].x0 - last.x1 > MAX_RIGHT_GAP or self.tokens[k].x0 >= right:
+                continue
+            end, seg = k, self.tokens[k].seg
+            while end < line.last and self.tokens[end].seg == seg and end not in self.strong:
+                end += 1
+            found.append((abs(dy), self.tokens[k].start, self.tokens[end - 1].end))
+        out = [(s, e) for _, s, e in sorted(found)]
+        below = self.value_below(lab)
+        if below is not None and (below[0], below[1]) not in out:
+            out.append((below[0], below[1]))
+        return out
 
     def _right_bound(self, line: Line, after: int) -> float:
         for k in range(after, line.last):

@@ -84,12 +84,19 @@ class NpiComponent:
             return doc
         seen: set[int] = set()
         for lv in labelled_values(page, _KEYS):
-            found = parse_npi(lv.text)
-            if found is None:
+            option = next(
+                (
+                    (vs, text, factor, found)
+                    for vs, _ve, text, factor in lv.options()
+                    if (found := parse_npi(text)) is not None
+                ),
+                None,
+            )
+            if option is None:
                 continue
-            value, validity, notes = found
-            start, end = _value_span(lv.text, lv.start, value)
-            conf = lv.score * validity * ocr_confidence(page, start, end)
+            vs, text, factor, (value, validity, notes) = option
+            start, end = _value_span(text, vs, value)
+            conf = lv.score * factor * validity * ocr_confidence(page, start, end)
             if add_candidate(
                 doc,
                 start,

@@ -15,7 +15,12 @@ from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.ids import clean_identifier
-from extractors.fields.layout import LabelledValue, labelled_values, ocr_confidence
+from extractors.fields.layout import (
+    LabelledValue,
+    first_valid,
+    labelled_values,
+    ocr_confidence,
+)
 from extractors.fields.names import clean_person_name
 from extractors.fields.prose import prose_rules
 from models.document import Page
@@ -95,36 +100,23 @@ class PatientComponent:
         sexed = False
         for lv in values:
             if lv.label_key == "patient.sex":
-                found = parse_sex(lv.text)
+                found = first_valid(lv, parse_sex)
                 if found:
-                    code, s, e = found
-                    start, end = lv.start + s, lv.start + e
-                    sexed = (
-                        bool(
-                            add_candidate(
-                                doc,
-                                start,
-                                end,
-                                FieldName.PATIENT_SEX,
-                                code,
-                                _conf(page, lv, start, end, 1.0),
-                                EXTRACTOR,
-                            )
-                        )
-                        or sexed
+                    offset, (code, s, e), factor = found
+                    start, end = offset + s, offset + e
+                    conf = _conf(page, lv, start, end, factor)
+                    span = add_candidate(
+                        doc, start, end, FieldName.PATIENT_SEX, code, conf, EXTRACTOR
                     )
+                    sexed = sexed or span is not None
             elif lv.label_key == "patient.mrn":
-                ident = clean_identifier(lv.text)
+                ident = first_valid(lv, clean_identifier)
                 if ident:
-                    start, end = lv.start + ident.start, lv.start + ident.end
+                    offset, found_id, factor = ident
+                    start, end = offset + found_id.start, offset + found_id.end
+                    conf = _conf(page, lv, start, end, found_id.validity * factor)
                     add_candidate(
-                        doc,
-                        start,
-                        end,
-                        FieldName.PATIENT_MRN,
-                        ident.value,
-                        _conf(page, lv, start, end, ident.validity),
-                        EXTRACTOR,
+                        doc, start, end, FieldName.PATIENT_MRN, found_id.value, conf, EXTRACTOR
                     )
         if not named:
             self._prose_name(doc, page)
@@ -140,11 +132,12 @@ class PatientComponent:
                 parts.setdefault(lv.label_key, lv)
             if lv.label_key != "patient.name":
                 continue
-            name = clean_person_name(lv.text)
-            if name is None:
+            found = first_valid(lv, clean_person_name)
+            if found is None:
                 continue
-            start, end = lv.start + name.start, lv.start + name.end
-            conf = _conf(page, lv, start, end, name.validity)
+            offset, name, factor = found
+            start, end = offset + name.start, offset + name.end
+            conf = _conf(page, lv, start, end, name.validity * factor)
             named = (
                 bool(
                     add_candidate(

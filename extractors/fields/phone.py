@@ -93,16 +93,23 @@ class PhoneComponent:
             return doc
         claimed: list[tuple[int, int]] = []
         for lv in labelled_values(page, _PHONEISH):
-            found = find_phones(lv.text)
-            if not found:
+            found = next(
+                (
+                    (vs + s, vs + e, number, fixed, factor)
+                    for vs, _ve, text, factor in lv.options()
+                    for s, e, number, fixed in find_phones(text)[:1]
+                    if s <= 6
+                ),
+                None,
+            )
+            if found is None:
                 continue
-            s, e, number, fixed = found[0]
-            start, end = lv.start + s, lv.start + e
+            start, end, number, fixed, factor = found
             claimed.append((start, end))
             name = _FIELD.get(lv.label_key)
             if name is None:
                 continue
-            conf = lv.score * ocr_confidence(page, start, end)
+            conf = lv.score * factor * ocr_confidence(page, start, end)
             notes: tuple[str, ...] = ()
             if fixed:
                 conf, notes = conf * self.fix_penalty, ("ocr_digits_fixed",)

@@ -199,3 +199,29 @@ def test_prose_label_ending_a_line_takes_the_wrapped_value(make_page) -> None:
 def test_state_code_is_not_an_id_label(make_page) -> None:
     page = make_page(["Address: 1 Main St, Boise, ID 83702"])
     assert "patient.mrn" not in _by_key(labelled_values(page))
+
+
+def test_value_printed_off_the_label_line_is_an_alternative(make_page) -> None:
+    """GIVEN a form whose values were overlaid a little above their labels (OCR puts them on
+    their own lines) WHEN read THEN each label offers the offset cell as an alternative."""
+    page = make_page(
+        [
+            "                 M",
+            "Sex:",
+            "                 (312) 555-0147",
+            "Cell:            123 Main St, Springfield, IL 62704",
+        ]
+    )
+    got = _by_key(labelled_values(page))
+    sex = got["patient.sex"]
+    assert sex.text == "M" or "M" in [alt[2] for alt in sex.alternatives]
+    cell = got["patient.phone"]
+    assert cell.text.startswith("123 Main")
+    assert cell.alternatives[0][2] == "(312) 555-0147"
+
+
+def test_component_falls_back_to_an_alternative_cell(make_page, extract) -> None:
+    page = make_page(["                 (312) 555-0147", "Cell:            123 Main St"])
+    found = [c for c in extract(page, "intake_phone") if str(c.name) == "patient.phone"]
+    assert [c.value for c in found] == ["+13125550147"]
+    assert found[0].confidence <= 0.75
