@@ -111,6 +111,18 @@ def _declared_dpi(image: Image.Image) -> tuple[float, float]:
     return (float(guess), float(guess))
 
 
+def _to_gray(frame: Image.Image) -> np.ndarray:
+    """8-bit grayscale pixels; 16/32-bit and float scans are scaled, not clipped.
+
+    Pillow's ``convert("L")`` clips a 16-bit scan at 255, which turns it almost white.
+    """
+    if frame.mode.startswith("I") or frame.mode == "F":
+        values = np.asarray(frame, dtype=np.float64)
+        top = 65535.0 if frame.mode.startswith("I;16") or values.max() > 255 else 255.0
+        return np.clip(values * (255.0 / top), 0, 255).astype(np.uint8)
+    return np.asarray(frame.convert("L"), dtype=np.uint8).copy()
+
+
 def load_image_page(path: Path, media_type: str, page_no: int) -> Raster:
     """Decode one frame of a TIFF (``page_no`` 1-based) or a PNG/JPEG as grayscale.
 
@@ -136,7 +148,7 @@ def load_image_page(path: Path, media_type: str, page_no: int) -> Raster:
                     background = Image.new("RGB", frame.size, (255, 255, 255))
                     background.paste(frame.convert("RGBA"), mask=frame.convert("RGBA"))
                     frame = background
-                gray = np.asarray(frame.convert("L"), dtype=np.uint8).copy()
+                gray = _to_gray(frame)
     except Rejected:
         raise
     except (OSError, EOFError, ValueError, SyntaxError) as exc:

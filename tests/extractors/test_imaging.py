@@ -99,3 +99,10 @@ def test_bilevel_png_is_one_bit_and_thresholded(tmp_path: Path) -> None:
     with Image.open(target) as image:
         assert image.mode == "1"
         assert np.asarray(image.convert("L"))[0].tolist() == [0, 0, 0, 255, 255, 255]
+
+
+def test_sixteen_bit_scan_is_scaled_not_clipped(tmp_path: Path) -> None:
+    path = tmp_path / "scan16.png"
+    Image.fromarray(np.array([[0, 32896, 65535]] * 60, dtype=np.uint16)).save(path)
+    raster = load_image_page(path, "image/png", 1)
+    assert raster.gray[0].tolist() == [0, 128, 255]
