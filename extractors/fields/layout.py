@@ -7,10 +7,11 @@ referring office's phone. This module reads that structure once per page and ans
 character offsets into ``page.text()``, so every field component speaks the same coordinates
 as ``Page.words_for`` and the review UI's boxes.
 
-The public API is ``labelled_values``, ``find_labels``, ``section_of``, ``following_lines``
-and ``ocr_confidence``. The heavy lifting (tokens, lines, label matching, sections) lives in
-``labels.py``, ``layout_lines.py`` (cells), ``layout_scan.py`` (labels, sections) and
-``layout_values.py`` (value geometry); results are cached per Page object.
+The public API is ``labelled_values``, ``find_labels``, ``section_of``, ``following_lines``,
+``line_span``, ``first_valid`` and ``ocr_confidence``. The machinery: ``labels.py`` (lexicon,
+fuzzy lookup), ``layout_lines.py`` (tokens, lines, cells), ``layout_labels.py`` (label
+matches), ``layout_sections.py`` (headers, scopes, letterhead), ``layout_values.py`` (value
+geometry) and ``layout_scan.py`` (the per-page analysis, cached here per Page object).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from extractors.fields.layout_scan import Layout, Line, build_layout
+from extractors.fields.layout_lines import Line
+from extractors.fields.layout_scan import Layout, build_layout
 
 if TYPE_CHECKING:
     from models.document import Page

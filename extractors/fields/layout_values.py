@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from extractors.fields.layout_labels import Label
     from extractors.fields.layout_lines import Line, Token
-    from extractors.fields.layout_scan import Label
 
 COLUMN_TOL = 0.02  # page widths of slack when aligning a value under its label
 MAX_RIGHT_GAP = 0.35  # a value further right than this is another column's text
