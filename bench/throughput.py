@@ -166,6 +166,33 @@ def _wait_empty(inbox: Path, timeout: float) -> None:
         time.sleep(0.2)
 
 
+def _tree_cpu(roots: list[int]) -> float:
+    """CPU seconds used so far by ``roots`` and all their descendants (Tesseract included)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid = int(stat.parent.name)
+            parents[pid] = int(fields[1])
+            times[pid] = sum(int(x) for x in fields[11:15]) / tick  # utime stime cutime cstime
+    tree, frontier = set(roots), list(roots)
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+def _busy_cpu() -> float:
+    """CPU seconds the whole machine has been busy (all processes, all cores)."""
+    values = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def run(workers: int, docs: list[tuple[Path, int]], warm: list[Path], redis: str) -> dict:
     """One measured run with ``workers`` worker processes."""
     import redis as redis_client
@@ -199,8 +226,11 @@ def run(workers: int, docs: list[tuple[Path, int]], warm: list[Path], redis: str
         _drop(warm, inbox)
         _wait_empty(inbox, 900)
         start = time.time()
+        ours, machine = _tree_cpu([p.pid for p in procs]), _busy_cpu()
         landed = _drop([p for p, _ in docs], inbox)
         _wait_empty(inbox, 3600)
+        ours, machine = _tree_cpu([p.pid for p in procs]) - ours, _busy_cpu() - machine
+        elapsed = time.time() - start
     finally:
         _stop(procs)
     with rt.jobs.store.session() as s:
@@ -230,6 +260,9 @@ def run(workers: int, docs: list[tuple[Path, int]], warm: list[Path], redis: str
         "pages_per_s": round(pages / wall, 3),
         "latency_p50_s": round(_pct(latencies, 0.50), 1),
         "latency_p95_s": round(_pct(latencies, 0.95), 1),
+        # cores our processes got, and cores other users of the machine took meanwhile
+        "cores_ours": round(ours / elapsed, 2),
+        "cores_others": round(max(0.0, machine - ours) / elapsed, 2),
     }
 
 
@@ -254,7 +287,8 @@ def main() -> None:
         print(
             f"{n} worker(s): {result['pages']} pages in {result['wall_s']} s = "
             f"{result['pages_per_s']} pages/s; landing → queue p50 {result['latency_p50_s']} s, "
-            f"p95 {result['latency_p95_s']} s; quarantined {result['quarantined']}",
+            f"p95 {result['latency_p95_s']} s; quarantined {result['quarantined']}; cores: ours "
+            f"{result['cores_ours']}, other processes {result['cores_others']}",
             flush=True,
         )
     import redis as redis_client
