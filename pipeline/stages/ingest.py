@@ -53,6 +53,7 @@ def ingest(path: Path, ctx: StageContext, *, fax: FaxMeta | None = None) -> Docu
         max_pages=settings.max_pages,
         max_pixels=settings.max_pixels,
         max_bytes=settings.max_file_mb * 1024 * 1024,
+        render_dpi=settings.ocr_dpi,
     )
     document = bare_document(path, sha256=sha256_of(path), fax=fax)
     return document.model_copy(
