@@ -173,9 +173,11 @@ class ValueFinder:
             end < line.last
             and self.tokens[end].seg == t0.seg
             and end not in self.strong
-            and self.tokens[end].x0 < right
+            and (
+                self.tokens[end].x0 < right or self.tokens[end].x0 - self.tokens[end - 1].x1 < 0.02
+            )
         ):
-            end += 1
+            end += 1  # a long value may run past the next label's left edge, not past a gap
         return k, end, line.y0 - y
 
     def column_below(self, left_offset: int, start: int, max_lines: int) -> list[tuple[int, int]]:

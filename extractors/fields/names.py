@@ -21,6 +21,7 @@ __all__ = ["CleanName", "clean_person_name", "name_rules"]
 NAMES_PATH = Path(__file__).parent / "rules" / "names.yaml"
 _TOKEN = re.compile(r"[^\s,]+|,")
 _NAME_WORD = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*\.?$")
+_LOOKALIKE_WORD = re.compile(r"(?<![\w!|])[A-Za-z][A-Za-z]*[!|0][A-Za-z!|0]*|[A-Za-z]+0[A-Za-z]+")
 _STOP = re.compile(r"[0-9(\[{;:|/@#]")
 
 
@@ -56,6 +57,18 @@ def _recase(word: str, particles: set[str], *, first: bool) -> str:
     return re.sub(r"^(Mc)([a-z])", lambda m: m.group(1) + m.group(2).upper(), out)
 
 
+def _fix_letters(text: str) -> tuple[str, bool]:
+    """OCR look-alikes inside words ("Campbel!" → "Campbell", "J0HN" → "JOHN"); same length."""
+
+    def repl(m: re.Match[str]) -> str:
+        word = m.group(0)
+        upper = sum(c.isupper() for c in word) > sum(c.islower() for c in word)
+        return word.replace("!", "l").replace("|", "l").replace("0", "O" if upper else "o")
+
+    fixed = _LOOKALIKE_WORD.sub(repl, text)
+    return fixed, fixed != text
+
+
 def _last_first_m(words: list[str]) -> bool:
     """Three words ending in an initial: "Doe Jane M" is last-first with its comma lost."""
     return (
@@ -73,6 +86,7 @@ def clean_person_name(text: str) -> CleanName | None:
         there does not look like a name (no letters, a stop word, more than five words).
     """
     rules = name_rules()
+    text, fixed = _fix_letters(text)
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     kept: list[tuple[str, int, int]] = []
     for tok, s, e in toks:
@@ -97,9 +111,12 @@ def clean_person_name(text: str) -> CleanName | None:
             groups[-1].append(tok)
     groups = [g for g in groups if g]
     words: list[str]
-    if len(groups) >= 2 and len(groups[0]) <= 3:
+    if len(groups) >= 2 and len(groups[0]) <= 3 and len(groups[0][-1].rstrip(".")) > 1:
         words = [*groups[1], *groups[0]]  # "DOE, JANE M" → "JANE M DOE"
         notes.append("last_first")
+    elif len(groups) >= 2 and len(groups[1]) == 1 and len(groups[0]) >= 2:
+        words = [*groups[0], *groups[1]]  # "Frank E, Tran": the initial's "." read as ","
+        notes.append("ocr_comma")
     elif _last_first_m(groups[0]):
         words = [*groups[0][1:], groups[0][0]]  # "DOE JANE M" (comma lost) → "JANE M DOE"
         notes.append("last_first_no_comma")
@@ -118,4 +135,7 @@ def clean_person_name(text: str) -> CleanName | None:
         validity *= 0.9
     if any(w.isupper() and len(w.rstrip(".")) > 1 for w in words):
         notes.append("recased")
+    if fixed:
+        notes.append("ocr_letters_fixed")
+        validity *= 0.9
     return CleanName(value, start, end, validity, tuple(notes))

@@ -99,3 +99,17 @@ def test_mrn_as_printed_without_trailing_punctuation(make_page, extract) -> None
 def test_mrn_must_be_identifier_shaped(make_page, extract) -> None:
     page = make_page(["MRN: Pending"])
     assert best(extract(page, "intake_patient"), "patient.mrn") is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [
+        ("Karina M, Hebert", "Karina M Hebert"),  # "." of the initial read as ","
+        ("Michael Campbel!, DOB 19-Jan-1956", "Michael Campbell"),
+        ("Matthew Williams, OOB 08-23-1971", "Matthew Williams"),
+    ],
+)
+def test_ocr_noise_in_names(printed: str, value: str) -> None:
+    name = clean_person_name(printed)
+    assert name is not None
+    assert name.value == value
