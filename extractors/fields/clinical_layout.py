@@ -11,9 +11,12 @@ import itertools
 import re
 import statistics
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from extractors.fields.clinical_rules import label_patterns
+from rapidfuzz import fuzz, process
+
+from extractors.fields.clinical_rules import label_patterns, load_rules
 
 if TYPE_CHECKING:
     from models.document import Page
@@ -21,9 +24,8 @@ if TYPE_CHECKING:
 MAX_EXTRA_LINES = 4
 _SHORT_STATEMENT = 3
 _GAP_FACTOR = 1.25
-_LINE_LABEL = re.compile(
-    r"^\s*[A-Za-z][^:\n]{0,30}:(?!\d)|^\s*[A-Za-z][\w/&#().'-]*(?:\s+[\w/&#().'-]+){0,2}\s*;"
-)
+_LINE_LABEL = re.compile(r"^\s*[A-Za-z][^:\n]{0,30}:(?!\d)")
+_SEMI_LABEL = re.compile(r"^\s*(?P<word>[A-Za-z][\w/-]{3,})(?:\s+[\w()\\/.-]+){0,3}?\s*[:;]")
 _BOX_MARKS = re.compile(r"^\s*(?:[☐☑☒□■✓✔⊠]|\[\s*[xX✓]?\s*\]|\(\s*[xX]?\s*\))")
 
 
@@ -72,7 +74,25 @@ def is_boundary_line(text: str, line: Line) -> bool:
         or _LINE_LABEL.match(content)
         or pats["_any"].match(content)
         or _BOX_MARKS.match(content)
+        or _garbled_label(content)
     )
+
+
+def _garbled_label(content: str) -> bool:
+    """A line starting with an OCR-damaged known label: "Diagnosia (TCD-10); R53,1"."""
+    match = _SEMI_LABEL.match(content)
+    if match is None:
+        return False
+    word = match.group("word").lower()
+    return process.extractOne(word, _label_heads(), scorer=fuzz.ratio, score_cutoff=85) is not None
+
+
+@lru_cache(maxsize=1)
+def _label_heads() -> tuple[str, ...]:
+    """First words (≥ 4 letters) of every known label."""
+    rules = load_rules("clinical.yaml")
+    phrases = [p for ps in rules["labels"].values() for p in ps] + rules["stop_labels"]
+    return tuple(sorted({w for p in phrases if len(w := p.split()[0].lower()) >= 4}))
 
 
 def next_label(text: str, start: int, end: int) -> int:
