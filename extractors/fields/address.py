@@ -31,6 +31,7 @@ EXTRACTOR = "fields.address@1"
 _CITY_LINE = re.compile(
     r"^(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,?\s+(?P<st>[A-Z]{2})\.?,?\s+(?P<zip>\d{5}(?:-\d{4})?)\b"
 )
+_FULL = re.compile(r",\s*[A-Za-z][A-Za-z .'\-]*,?\s+[A-Z]{2}\.?,?\s+\d{5}(?:-\d{4})?\s*$")
 _STREET = re.compile(r"^(?:\d+[A-Za-z]?(?:-\d+)?\s+\S+|P\.?\s?O\.?\s+Box\s+\d+)", re.IGNORECASE)
 
 
@@ -114,6 +115,21 @@ class AddressComponent:
     def _blocks(self, doc: Doc, page: Page) -> None:
         """A street line directly above a "City, ST ZIP" line in the patient section."""
         lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", doc.text)]
+        for s1, e1 in lines:  # "123 Main St, Springfield, IL 62704" on one line
+            line = doc.text[s1:e1].strip()
+            if _STREET.match(line) and _FULL.search(line) and section_of(page, s1) == "patient":
+                conf = self.block_confidence * 0.9 * ocr_confidence(page, s1, e1)
+                add_candidate(
+                    doc,
+                    s1,
+                    e1,
+                    FieldName.PATIENT_ADDRESS,
+                    _one_line(line, None),
+                    conf,
+                    EXTRACTOR,
+                    ("unlabelled_line",),
+                )
+                return
         for (s1, e1), (s2, e2) in pairwise(lines):
             street, city = doc.text[s1:e1].strip(), doc.text[s2:e2].strip()
             if not (_STREET.match(street) and split_city_line(city)):

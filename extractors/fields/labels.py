@@ -30,6 +30,7 @@ _FOLDS = (
     ("5", "s"),
     ("8", "b"),
 )
+_JUNK = " |!'‘’\"`.,-_()[]{}"  # box borders and specks OCR reads around a label
 _NON_ALNUM = re.compile(r"[^0-9a-z|#]+")
 
 
@@ -112,7 +113,7 @@ class Lexicon:
         Short wordings (≤ 4 folded characters) must match exactly: one edit turns "DOB" into
         "DOS" or "Fax" into "Fix". Longer ones allow one edit, and two from 10 characters up.
         """
-        norm = normalise(text)
+        norm = normalise(text.strip(_JUNK))
         if not norm:
             return None
         entry = self.entries.get(norm)

@@ -22,6 +22,7 @@ NAMES_PATH = Path(__file__).parent / "rules" / "names.yaml"
 _TOKEN = re.compile(r"[^\s,]+|,")
 _NAME_WORD = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*\.?$")
 _LOOKALIKE_WORD = re.compile(r"(?<![\w!|])[A-Za-z][A-Za-z]*[!|0][A-Za-z!|0]*|[A-Za-z]+0[A-Za-z]+")
+_OCR_DR = {"Or.", "0r.", "Dr,"}  # "Dr." as fax OCR prints it
 _STOP = re.compile(r"[0-9(\[{;:|/@#]")
 
 
@@ -98,7 +99,7 @@ def clean_person_name(text: str) -> CleanName | None:
     while kept and (kept[-1][0] == "," or _bare(kept[-1][0]) in rules["credentials"]):
         kept.pop()
     notes: list[str] = []
-    while kept and _bare(kept[0][0]) in rules["titles"]:
+    while kept and (_bare(kept[0][0]) in rules["titles"] or kept[0][0] in _OCR_DR):
         kept.pop(0)
     if not kept:
         return None

@@ -54,3 +54,10 @@ def test_unlabelled_block_in_patient_section(make_page, extract) -> None:
 def test_referring_address_is_not_the_patients(make_page, extract) -> None:
     page = make_page(["REFERRING PROVIDER", "Address: 9 Oak Ave, Chicago, IL 60601"])
     assert best(extract(page, "intake_address"), "patient.address") is None
+
+
+def test_unlabelled_one_line_address_in_patient_section(make_page, extract) -> None:
+    page = make_page(["Patient: Jane Doe", "123 Main St, Springfield, IL 62704"])
+    found = best(extract(page, "intake_address"), "patient.address")
+    assert found.value == "123 Main St, Springfield, IL 62704"
+    assert found.confidence <= 0.6

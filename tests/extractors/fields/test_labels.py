@@ -67,3 +67,9 @@ def test_generic_phone_resolves_by_section(section: str | None, key: str) -> Non
     resolved, factor = lex.resolve(match.entry, section)
     assert resolved == key
     assert factor == (1.0 if section else 0.5)
+
+
+def test_box_border_specks_around_a_label_are_ignored() -> None:
+    match = load_lexicon().lookup("|addrebs")
+    assert match is not None
+    assert match.entry.generic == "address"
