@@ -22,7 +22,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from extractors import imaging
+from extractors import form_lines, imaging
 from extractors.base import IMAGE_TYPES, PDF, EngineContext
 from extractors.ocr import MAX_VERTICAL_SHARE, OcrResult, ocr, osd_turn
 from extractors.rasterize import load_page
@@ -45,6 +45,9 @@ MIN_OCR_DPI = 0.0
 DESPECKLE_BELOW_YDPI = 150.0
 #: ``imaging.sideways_score`` above which OSD is asked whether the page is turned.
 SIDEWAYS_RATIO = 1.0
+#: Erase form rules and box borders from Tesseract's copy of the page
+#: (``extractors.form_lines``); the saved page image keeps them.
+ERASE_FORM_LINES = True
 
 
 def _turn_cw(gray: np.ndarray, degrees: int) -> np.ndarray:
@@ -113,17 +116,19 @@ class TesseractEngine:
             gray = imaging.rotate(gray, -skew)
         else:
             skew = 0.0
-        result = ocr(gray, ctx, bilevel=raster.bilevel)
+        clean = form_lines.erase_lines(gray) if ERASE_FORM_LINES else gray
+        result = ocr(clean, ctx, bilevel=raster.bilevel)
         calls = 1
         if result.looks_wrong():
-            base, base_turn = gray, turn
+            base, base_clean, base_turn = gray, clean, turn
             candidates = _second_tries(result, gray, dpi, ctx, sideways=sideways and not turn)
+            best_extra = 0
             for extra in candidates:
-                turned = _turn_cw(base, extra)
-                second = ocr(turned, ctx, bilevel=raster.bilevel)
+                second = ocr(_turn_cw(base_clean, extra), ctx, bilevel=raster.bilevel)
                 calls += 1
                 if _better(result, second):
-                    gray, result, turn = turned, second, (base_turn + extra) % 360
+                    result, turn, best_extra = second, (base_turn + extra) % 360, extra
+            gray = _turn_cw(base, best_extra)
         log.debug(
             "page %d OCR: %d words, conf %.2f, turn %d, skew %.2f, %d calls, %.2f s",
             page_no,
