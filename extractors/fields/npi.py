@@ -14,14 +14,16 @@ from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.layout import labelled_values, ocr_confidence
-from extractors.fields.ocrfix import DIGIT_FIXES, fix_digits
+from extractors.fields.ocrfix import fix_digits
 from models.vocab import FieldName
 
 __all__ = ["NpiComponent", "npi_is_valid"]
 
 EXTRACTOR = "fields.npi@1"
+#: Look-alikes repaired in an NPI; few, so that a repair rarely passes the check by chance.
+NPI_FIXES = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "s": "5", "B": "8"}
 _KEYS = {"referring.npi"}
-_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])[0-9OoIlSB|]{1}[0-9OoIlSB| -]{8,13}[0-9OoIlSB|](?![0-9])")
+_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])[0-9OoIlSsB|][0-9OoIlSsB| -]{8,13}[0-9OoIlSsB|](?![0-9])")
 _PROSE = re.compile(r"\bNPI\b[\s#:.]*(?:number|no\.?|is)?[\s#:]*", re.IGNORECASE)
 
 
@@ -62,7 +64,7 @@ def parse_npi(text: str) -> tuple[str, float, tuple[str, ...]] | None:
         if npi_is_valid(raw):
             return raw, 1.0, ()
         return raw, 0.3, ("npi_check_digit_failed",)
-    fixed, _ = fix_digits(raw, DIGIT_FIXES)
+    fixed, _ = fix_digits(raw, NPI_FIXES)
     if fixed.isdigit() and npi_is_valid(fixed):
         return fixed, 0.85, ("ocr_digits_fixed",)
     if fixed.isdigit():
