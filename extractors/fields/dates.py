@@ -63,7 +63,9 @@ _PATTERNS = (
     (
         "mdy",
         re.compile(
-            rf"(?<![a-z]){_MON}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>\d{{4}})(?!\d)", re.I
+            rf"(?<![a-z]){_MON}[\s\-]*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+            rf"[,\s\-]*(?P<y>\d{{4}})(?!\d)",
+            re.I,
         ),
     ),
     (
