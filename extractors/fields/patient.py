@@ -37,6 +37,7 @@ _KEYS = {
     "patient.sex",
     "patient.mrn",
 }
+_BOX_GLYPHS = "EO0CDIl[(|"  # what OCR makes of a ticked box before "M"/"F"
 _CHECKED = re.compile(r"(?:\[\s*[xX✓✔]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑■✓✔●◉])\s*([A-Za-z]+)")
 _AGE_SEX = re.compile(
     r"\b\d{1,3}\s*[- ]?\s*(?:years?|yrs?|y)\s*[- ]?\s*(?:old|/o|o)?\s*[- ]?\s*"
@@ -73,7 +74,10 @@ def parse_sex(text: str) -> tuple[str, int, int] | None:
     m = re.match(r"\s*([A-Za-z][A-Za-z\-]*)", text)
     if m is None:
         return None
-    code = _sex_word(m.group(1))
+    word = m.group(1)
+    code = _sex_word(word)
+    if code is None and len(word) == 2 and word[0] in _BOX_GLYPHS and word[1] in "MF":
+        return word[1], m.start(1) + 1, m.end(1)  # "EF": a checkbox read as a letter
     if code is None:
         return None
     return code, m.start(1), m.end(1)

@@ -72,6 +72,7 @@ def test_ocr_noisy_name_label(make_page, extract) -> None:
         ("☒ Male ☐ Female", "M"),
         ("Unknown", "U"),
         ("X", "X"),
+        ("EF", "F"),
     ],
 )
 def test_parse_sex(printed: str, code: str) -> None:
