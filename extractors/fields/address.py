@@ -86,7 +86,7 @@ class AddressComponent:
     def _labelled(
         self, doc: Doc, page: Page, lv: LabelledValue, city_parts: list[LabelledValue]
     ) -> bool:
-        text = doc.text
+        text = page.text()
         street, end, validity, notes = lv.text, lv.end, 1.0, ()
         city_line = None
         if split_city_line(street.split(",", 1)[-1]) is None and not re.search(r"\d{5}", street):
@@ -114,9 +114,9 @@ class AddressComponent:
 
     def _blocks(self, doc: Doc, page: Page) -> None:
         """A street line directly above a "City, ST ZIP" line in the patient section."""
-        lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", doc.text)]
+        lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", page.text())]
         for s1, e1 in lines:  # "123 Main St, Springfield, IL 62704" on one line
-            line = doc.text[s1:e1].strip()
+            line = page.text()[s1:e1].strip()
             if _STREET.match(line) and _FULL.search(line) and section_of(page, s1) == "patient":
                 conf = self.block_confidence * 0.9 * ocr_confidence(page, s1, e1)
                 add_candidate(
@@ -131,7 +131,7 @@ class AddressComponent:
                 )
                 return
         for (s1, e1), (s2, e2) in pairwise(lines):
-            street, city = doc.text[s1:e1].strip(), doc.text[s2:e2].strip()
+            street, city = page.text()[s1:e1].strip(), page.text()[s2:e2].strip()
             if not (_STREET.match(street) and split_city_line(city)):
                 continue
             if section_of(page, s1) != "patient":

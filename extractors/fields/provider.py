@@ -99,7 +99,7 @@ class ProviderComponent:
 
     def _signature(self, doc: Doc, page: Page) -> None:
         """The name (and practice) in the few lines after a letter's sign-off."""
-        text = doc.text
+        text = page.text()
         offs = sorted(prose_rules()["signoffs"], key=len, reverse=True)
         rx = re.compile(
             r"^\s*(?:" + "|".join(re.escape(o) for o in offs) + r")\b[,:]?\s*",
@@ -139,10 +139,10 @@ class ProviderComponent:
                     break
 
     def _practice_after(self, doc: Doc, page: Page, pos: int) -> None:
-        span = line_span(page, pos + 1) if pos + 1 < len(doc.text) else None
+        span = line_span(page, pos + 1) if pos + 1 < len(page.text()) else None
         if span is None:
             return
-        line = doc.text[span[0] : span[1]]
+        line = page.text()[span[0] : span[1]]
         if is_organisation(line):
             org = _clean_org(line)
             if org:
@@ -153,7 +153,7 @@ class ProviderComponent:
                     s,
                     e,
                     FieldName.REFERRING_PRACTICE,
-                    doc.text[s:e],
+                    page.text()[s:e],
                     conf,
                     EXTRACTOR,
                     ("signature",),
@@ -167,13 +167,13 @@ class ProviderComponent:
         """
         header = fax_header(page)
         labels = [lab.start for lab in find_labels(page) if lab.key or lab.header]
-        stop = min(labels, default=len(doc.text))
+        stop = min(labels, default=len(page.text()))
         pos = header.end + 1 if header else 0
         for _ in range(3):
             span = line_span(page, pos) if pos < stop else None
             if span is None or page.box_for(*span) is None or page.box_for(*span).y0 > 0.2:
                 break
-            line = doc.text[span[0] : span[1]]
+            line = page.text()[span[0] : span[1]]
             if line.strip().lower() not in name_rules()["form_titles"] and is_organisation(line):
                 org = _clean_org(line)
                 if org:
@@ -184,7 +184,7 @@ class ProviderComponent:
                         s,
                         e,
                         FieldName.REFERRING_PRACTICE,
-                        doc.text[s:e],
+                        page.text()[s:e],
                         conf,
                         EXTRACTOR,
                         ("letterhead",),
@@ -193,14 +193,14 @@ class ProviderComponent:
             pos = span[1] + 1
         if header is not None and header.sender is not None:
             s, e = header.sender
-            if is_organisation(doc.text[s:e]):
+            if is_organisation(page.text()[s:e]):
                 conf = self.letterhead_confidence * 0.8 * ocr_confidence(page, s, e)
                 add_candidate(
                     doc,
                     s,
                     e,
                     FieldName.REFERRING_PRACTICE,
-                    doc.text[s:e],
+                    page.text()[s:e],
                     conf,
                     EXTRACTOR,
                     ("fax_header",),
@@ -212,7 +212,7 @@ class ProviderComponent:
             whole = line_span(page, s)
             if whole is not None and whole[0] == s:
                 e = whole[1]  # the column clip may cut the name; the comma ends it anyway
-            line = doc.text[s:e]
+            line = page.text()[s:e]
             if not is_organisation(line):
                 continue
             org = _clean_org(line)
@@ -224,7 +224,7 @@ class ProviderComponent:
                     start,
                     end,
                     FieldName.REFERRING_PRACTICE,
-                    doc.text[start:end],
+                    page.text()[start:end],
                     conf,
                     EXTRACTOR,
                     ("below_provider",),
