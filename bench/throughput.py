@@ -209,7 +209,9 @@ def run(
     from pipeline.jobs import open_runtime
     from pipeline.settings import Settings
 
-    redis_client.Redis.from_url(redis).flushdb()
+    client = redis_client.Redis.from_url(redis)
+    client.flushdb()
+    client.set("intake-bench:claim", "1", ex=7200)  # keep the database number ours
     db_url, db_name = postgres_database()
     work = Path(tempfile.mkdtemp(prefix="intake-throughput-"))
     inbox = work / "inbox"
