@@ -32,13 +32,13 @@ _MAX_VARIANTS = 64
 
 CODE_RE = re.compile(
     r"(?<![\w.\-$#/:])"
-    r"(?P<head>[A-Za-z01258£€][0-9OoIlSBZ|][0-9A-Za-z])"
+    r"(?P<head>[A-Za-z01258£€|][0-9OoIlSBZ|][0-9A-Za-z])"
     r"(?:(?P<dot>[.,]{1,2})(?P<tail>[0-9A-Za-z]{1,4})|(?P<bare>[0-9A-Za-z]{1,4}))?"
     r"(?![\w\-]|[.,]\w|/\d)"
 )
 _PHONE_RE = re.compile(r"\(?\b\d{3}\)?[\s.\-]*\d{3}[\s.\-]\d{4}\b")
 _LINE_START_CODE = re.compile(
-    r"\s*[A-Za-z01258£€][0-9OoIlSBZ|][0-9A-Za-z](?:[.,][0-9A-Za-z]{1,4})?\b"
+    r"\s*[A-Za-z01258£€|][0-9OoIlSBZ|][0-9A-Za-z](?:[.,][0-9A-Za-z]{1,4})?\b"
 )
 _MAX_LIST_LINES = 8
 
@@ -76,8 +76,10 @@ def validate_code(raw: str) -> tuple[str, bool] | None:
     options: list[list[str]] = []
     for pos, char in enumerate(body):
         opts = [char.upper()]
-        if pos == 0 and char in first_map:
-            opts = list(first_map[char])
+        if pos == 0:
+            # a printed capital is kept first; OCR's lowercase "l" is more often an I than an L
+            repl = first_map.get(char, [])
+            opts = [char, *repl] if char.isupper() else repl + ([char.upper()] * char.isalpha())
         elif pos == 1 and not char.isdigit():
             opts = [numeric_map[char]] if char in numeric_map else []
         elif pos > 1 and char in numeric_map:
