@@ -26,6 +26,9 @@ def codes(*lines: str) -> dict[str, tuple[float, tuple[str, ...]]]:
         ("280.0", ("Z80.0", True)),  # 2 → Z
         ("050.9", ("D50.9", True)),  # 0 → D because O50.9 does not exist
         ("£11.65", ("E11.65", True)),
+        ("T10", ("I10", True)),  # a printed letter is replaced only when the code is invalid
+        ("T14.90", ("T14.90", False)),
+        ("l10", ("I10", True)),
         ("S52501A", ("S52.501A", False)),
         ("B20", ("B20", False)),  # a category that is also a block
         ("I23.99", None),

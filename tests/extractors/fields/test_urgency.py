@@ -63,6 +63,11 @@ def test_one_unmarked_option_among_empty_boxes_is_inferred_with_lower_confidence
     assert notes == ("checkbox_inferred",)
 
 
+def test_inferred_when_box_borders_were_erased_before_ocr() -> None:
+    (value, _, notes), = urgency_of("Urgency:. J STAT Urgent [7 Routine")
+    assert (value, notes) == ("urgent", ("checkbox_inferred",))
+
+
 def test_vertical_checkbox_list() -> None:
     assert [v for v, _, _ in urgency_of("☐ Routine", "☒ Urgent", "☐ STAT")] == ["urgent"]
 
