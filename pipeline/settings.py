@@ -58,7 +58,6 @@ class Settings(BaseSettings):
     due_hours_stat: float = Field(default=4.0, description="Hours to act on a STAT referral.")
     due_hours_urgent: float = Field(default=72.0, description="Hours for an urgent referral.")
     due_hours_routine: float = Field(default=336.0, description="Hours for a routine referral.")
-    phone_region: str = Field(default="US", description="Default region for phone numbers.")
     # -- inbox and workers (issue 3) ----------------------------------------------------
     inbox: Path | None = Field(
         default=None, description="Watched fax inbox; None means DATA_DIR/inbox."
