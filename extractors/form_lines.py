@@ -33,81 +33,134 @@ from extractors import imaging
 H_MIN_WIDTH_SHARE = 1 / 20
 #: Shortest vertical stroke considered, as a share of the page width (~0.14 in on Letter).
 V_MIN_WIDTH_SHARE = 1 / 60
-#: A vertical line this tall (share of the page width, ~1.4 in) is erased even on its own.
-V_ALONE_WIDTH_SHARE = 1 / 6
 #: How far (share of the page width, ~0.03 in) a vertical stroke's end may be from a rule.
 _END_REACH_SHARE = 1 / 300
+#: A line whose ends come this close (share of the page side) to both page edges is a fax
+#: streak, not a printed rule: it crosses text, and Tesseract reads through it better than
+#: through the gap erasing it would leave.
+_EDGE_SHARE = 0.01
 
 
-def _small_ink(gray: np.ndarray) -> tuple[np.ndarray, int]:
-    """Ink mask (255 = ink) of a whole-number downscale of ``gray``, and the factor.
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Full-size ink mask (255 = ink) at the Otsu level of the analysis copy.
 
-    The threshold sits halfway between Otsu's and white, so a line one source pixel thick,
-    averaged with paper into a downscaled pixel, still counts as ink.
+    A fixed 128 when Otsu splits a blank page's paper noise into "ink".
     """
     small = imaging.analysis_copy(gray)
-    factor = max(1, gray.shape[1] // small.shape[1])
-    otsu, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    level = (max(otsu, 64.0) + 255.0) / 2.0
-    _, ink = cv2.threshold(small, level, 255, cv2.THRESH_BINARY_INV)
-    if cv2.countNonZero(ink) > ink.size // 2:  # Otsu split a blank page's paper noise
-        _, ink = cv2.threshold(small, 127, 255, cv2.THRESH_BINARY_INV)
-    return ink, factor
+    level, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if cv2.countNonZero(mask) > mask.size // 2:
+        level = 127.0
+    return cv2.threshold(gray, level, 255, cv2.THRESH_BINARY_INV)[1]
+
+
+def _column_pairs(mask: np.ndarray) -> np.ndarray:
+    """Half the columns: a pixel is ink if either of its pair is.
+
+    Rows stay at full resolution, so letters do not merge into tall strokes; a vertical line
+    one pixel thick or slightly slanted stays whole. (Rows are not paired for horizontal
+    lines: bold letters whose tops meet in one row or the next then made line-long runs.)
+    """
+    even = mask.shape[1] // 2 * 2
+    return cv2.max(mask[:, 0:even:2], mask[:, 1:even:2])
+
+
+def _streaks(stats: np.ndarray, length_axis: int, size: int) -> np.ndarray:
+    """Which components (rows of ``stats``) run from one page edge to the other."""
+    start = stats[:, cv2.CC_STAT_LEFT if length_axis else cv2.CC_STAT_TOP]
+    extent = stats[:, cv2.CC_STAT_WIDTH if length_axis else cv2.CC_STAT_HEIGHT]
+    edge = size * _EDGE_SHARE
+    return (start <= edge) & (start + extent >= size - edge)
+
+
+def _keep(labels: np.ndarray, stats: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Mask (255) of the components whose ``keep`` flag is set.
+
+    Drawn box by box: lines are few and thin, so this beats a lookup over the whole page.
+    """
+    mask = np.zeros(labels.shape, np.uint8)
+    for i in np.flatnonzero(keep[1:]) + 1:
+        x, y, w, h = stats[i, :4]
+        box = (slice(y, y + h), slice(x, x + w))
+        mask[box][labels[box] == i] = 255
+    return mask
 
 
 def horizontal_lines(ink: np.ndarray) -> np.ndarray:
-    """Pixels of horizontal ink runs at least ``H_MIN_WIDTH_SHARE`` of the page wide."""
-    length = max(10, round(ink.shape[1] * H_MIN_WIDTH_SHARE))
-    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    """Horizontal runs at least ``H_MIN_WIDTH_SHARE`` of the page wide, fax streaks excepted."""
+    width = ink.shape[1]
+    length = max(20, round(width * H_MIN_WIDTH_SHARE))
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    edge = max(1, round(width * _EDGE_SHARE))
+    if not (runs[:, :edge].any() and runs[:, -edge:].any()):
+        return runs  # nothing reaches both edges: no streak (and no labelling needed)
+    _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+        runs, 8, cv2.CV_16U, cv2.CCL_DEFAULT
+    )
+    streaks = _streaks(stats, 1, width)
+    return _keep(labels, stats, ~streaks) if streaks.any() else runs
 
 
 def vertical_lines(ink: np.ndarray, horizontal: np.ndarray) -> np.ndarray:
-    """Vertical strokes that run between two horizontal lines, or are very long alone."""
+    """Vertical strokes whose both ends meet a horizontal line: box sides, table columns.
+
+    Letters are as tall as a short box side, so a vertical stroke alone is not enough; a
+    letter never runs from one rule to the next. A long vertical line with no rule at its
+    ends is left alone too: on a fax it is mostly a streak through the text.
+
+    Args:
+        ink: Full-size ink mask.
+        horizontal: ``horizontal_lines(ink)``.
+
+    Returns:
+        A mask of ``_column_pairs(ink)``'s shape (half the columns).
+    """
     width = ink.shape[1]
-    length = max(5, round(width * V_MIN_WIDTH_SHARE))
-    strokes = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    length = max(8, round(width * V_MIN_WIDTH_SHARE))
+    pairs = _column_pairs(ink)
+    strokes = cv2.morphologyEx(pairs, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
     if not cv2.countNonZero(strokes):
         return strokes
-    # 16-bit labels are ~3x faster; at most ~w/2 * h/length strokes fit, far below 65536.
+    # 16-bit labels are ~3x faster; at most ~w/4 * h/length strokes fit, far below 65536.
     n, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
         strokes, 8, cv2.CV_16U, cv2.CCL_DEFAULT
     )
-    reach = max(1, round(width * _END_REACH_SHARE))
-    near_rule = cv2.dilate(horizontal, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    reach = max(2, round(width * _END_REACH_SHARE))
+    # Near a rule: within ±reach rows and ±reach/2 column pairs.
+    near_rule = cv2.dilate(_column_pairs(horizontal), np.ones((2 * reach + 1, reach + 1), np.uint8))
     ys, xs = np.nonzero(cv2.bitwise_and(strokes, near_rule))
     ids = labels[ys, xs]
     tops = stats[ids, cv2.CC_STAT_TOP]
     bottoms = tops + stats[ids, cv2.CC_STAT_HEIGHT] - 1
     top_hit = np.bincount(ids[ys <= tops + reach], minlength=n) > 0
     bottom_hit = np.bincount(ids[ys >= bottoms - reach], minlength=n) > 0
-    keep = (top_hit & bottom_hit) | (stats[:, cv2.CC_STAT_HEIGHT] >= width * V_ALONE_WIDTH_SHARE)
-    keep[0] = False
-    if not keep.any():
-        return np.zeros_like(strokes)
-    return np.where(keep[labels], np.uint8(255), np.uint8(0))
+    return _keep(labels, stats, top_hit & bottom_hit)
+
+
+def _unpair(mask: np.ndarray, width: int) -> np.ndarray:
+    """Back to full width (each column pair twice; an odd last column empty)."""
+    full = cv2.resize(mask, (mask.shape[1] * 2, mask.shape[0]), interpolation=cv2.INTER_NEAREST)
+    missing = width - full.shape[1]
+    if not missing:
+        return full
+    return cv2.copyMakeBorder(full, 0, 0, 0, missing, cv2.BORDER_CONSTANT, value=0)
 
 
 def line_mask(gray: np.ndarray) -> np.ndarray | None:
     """Pixels of ``gray`` to paint white (255 = erase), or ``None`` when there are no lines.
 
-    Lines are found on the downscaled analysis copy (a sixteenth of the work of the full
-    page for a fax) and erased at full size block by block, one block more on each side
-    across the line: ink within ~2 blocks (4-6 px) of a line goes with it.
+    Each line is erased with two pixels more on both sides across it (ragged or
+    anti-aliased edges): ink within ~2-3 px of a line goes with it.
     """
-    ink, factor = _small_ink(gray)
-    lines = horizontal_lines(ink)
-    if not cv2.countNonZero(lines):
+    ink = _ink(gray)
+    horizontal = horizontal_lines(ink)
+    if not cv2.countNonZero(horizontal):
         return None
-    vertical = vertical_lines(ink, lines)
-    # One downscaled pixel more across each line catches its ragged, anti-aliased edges.
-    lines = cv2.dilate(lines, np.ones((3, 1), np.uint8))
+    vertical = vertical_lines(ink, horizontal)
+    mask = cv2.dilate(horizontal, np.ones((5, 1), np.uint8))
     if cv2.countNonZero(vertical):
-        lines = cv2.bitwise_or(lines, cv2.dilate(vertical, np.ones((1, 3), np.uint8)))
-    height, width = gray.shape
-    if factor > 1:
-        lines = cv2.resize(lines, None, fx=factor, fy=factor, interpolation=cv2.INTER_NEAREST)
-    bottom, right = height - lines.shape[0], width - lines.shape[1]
-    return cv2.copyMakeBorder(lines, 0, bottom, 0, right, cv2.BORDER_CONSTANT, value=0)
+        wide = _unpair(cv2.dilate(vertical, np.ones((1, 3), np.uint8)), gray.shape[1])
+        mask = cv2.bitwise_or(mask, wide)
+    return mask
 
 
 def erase_lines(gray: np.ndarray) -> np.ndarray:
