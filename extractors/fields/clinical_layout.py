@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 MAX_EXTRA_LINES = 4
 _SHORT_STATEMENT = 3
 _GAP_FACTOR = 1.25
-_LINE_LABEL = re.compile(r"^\s*[A-Za-z][^:\n]{0,30}:(?!\d)")
+# a line starting "Label:" — at most five words before the colon (prose has more)
+_LINE_LABEL = re.compile(r"^\s*(?=[^:\n]{1,35}:)[A-Za-z][^:\s]*(?:[ \t]+[^:\s]+){0,4}[ \t]*:(?!\d)")
 _SEMI_LABEL = re.compile(r"^\s*(?P<word>[A-Za-z][\w/-]{3,})(?:\s+[\w()\\/.-]+){0,3}?\s*[:;]")
 _BOX_MARKS = re.compile(r"^\s*(?:[☐☑☒□■✓✔⊠]|\[\s*[xX✓]?\s*\]|\(\s*[xX]?\s*\))")
 
