@@ -8,7 +8,9 @@ One page costs one Tesseract call in the common case; everything around it is ch
 3. text running vertically (``imaging.sideways_score``, ~10 ms) → OSD picks 90° or 270°
    *before* OCR, since OCR of a sideways page is ~5× slower and its boxes are useless;
 4. deskew by projection profile when the tilt exceeds ``imaging.MIN_DESKEW_DEG``;
-5. OCR once; only if the result looks wrong (low confidence, words standing on end, no
+5. form rules and box borders erased from Tesseract's copy (``form_lines``, ~10-30 ms):
+   boxed values on faxed forms were otherwise dropped; the saved page image keeps them;
+6. OCR once; only if the result looks wrong (low confidence, words standing on end, no
    common words) is the page read again, turned 180° (or by the quarter turn OSD picks
    when the words stand on end), and the better reading kept.
 
