@@ -49,8 +49,11 @@ def _pipeline_seconds(paths: list[Path]) -> tuple[float, int, float]:
     store = Store(settings.effective_database_url)
     ctx = StageContext(settings=settings)
     warm = _warm_up(settings)
+    start = time.perf_counter()
+    process(paths[0], ctx, store)  # one-time lazy loads (ICD index, regex caches)
+    warm += time.perf_counter() - start
     total, pages = 0.0, 0
-    for path in paths:
+    for path in paths[1:]:
         start = time.perf_counter()
         result = process(path, ctx, store)
         elapsed = time.perf_counter() - start

@@ -55,6 +55,15 @@ def _payers() -> tuple[str, ...]:
     return tuple(data["payers"])
 
 
+@lru_cache(maxsize=1)
+def _payer_patterns() -> tuple[re.Pattern[str], ...]:
+    """Known payer names (4+ characters), longest first, each as a whole-word pattern."""
+    names = sorted((n for n in _payers() if len(n) >= 4), key=len, reverse=True)
+    return tuple(
+        re.compile(rf"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])", re.IGNORECASE) for n in names
+    )
+
+
 def known_payer(text: str) -> float:
     """How closely ``text`` names a known payer, 0–1 (token-set similarity to the lexicon)."""
     found = process.extractOne(
@@ -142,10 +151,8 @@ class InsuranceComponent:
         page = page_of(doc)
         assert page is not None
         text = doc.text
-        for name in sorted(_payers(), key=len, reverse=True):
-            if len(name) < 4:
-                continue
-            m = re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", text, re.IGNORECASE)
+        for pattern in _payer_patterns():
+            m = pattern.search(text)
             if m is None:
                 continue
             conf = self.prose_confidence * ocr_confidence(page, m.start(), m.end())

@@ -9,7 +9,7 @@ adding a line of data rather than a regex.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +32,7 @@ _FOLDS = (
 )
 _JUNK = " |!'‘’\"`.,-_()[]{}"  # box borders and specks OCR reads around a label
 _NON_ALNUM = re.compile(r"[^0-9a-z|#]+")
+_MEMO_SIZE = 50_000  # distinct label texts remembered before the memo starts over
 
 
 def normalise(text: str) -> str:
@@ -84,6 +85,7 @@ class Lexicon:
     max_words: int
     long_keys: tuple[str, ...] = ()
     opener_scopes: dict[str, frozenset[str]] | None = None
+    _memo: dict[str, Match | None] = field(default_factory=dict, compare=False, repr=False)
 
     def opener_scopes_generic(self, section: str, generic: str | None) -> bool:
         """Whether a section opened by a label (not a header) scopes this generic label."""
@@ -108,6 +110,17 @@ class Lexicon:
         return self.defaults.get(entry.generic, (None, 0.0))
 
     def lookup(self, text: str) -> Match | None:
+        """Best lexicon entry for ``text`` (memoised: every line of every page asks)."""
+        try:
+            return self._memo[text]
+        except KeyError:
+            pass
+        if len(self._memo) > _MEMO_SIZE:
+            self._memo.clear()
+        found = self._memo[text] = self._lookup(text)
+        return found
+
+    def _lookup(self, text: str) -> Match | None:
         """Best lexicon entry for ``text``, exact first, then within a small edit distance.
 
         Short wordings (≤ 4 folded characters) must match exactly: one edit turns "DOB" into
@@ -121,7 +134,7 @@ class Lexicon:
             return Match(entry, 1.0)
         if "/" in text:  # "Acct/MRN", "DOB/Age": the first part that is a label
             for part in text.split("/"):
-                found = self.lookup(part)
+                found = self._lookup(part)
                 if found is not None and found.entry.key is not None:
                     return Match(found.entry, round(found.score * 0.95, 3))
         if len(norm) < 5:
