@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import pikepdf
@@ -11,7 +10,6 @@ from PIL import Image
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
-from extractors import pdf_text
 from extractors.base import EngineContext, NoUsableText
 from extractors.pdf_text import PdfTextEngine
 from models.vocab import TextSource
@@ -21,7 +19,6 @@ from tests.extractors.factories import (
     PARAGRAPH,
     ordered_in,
     value_position,
-    write_form_pdf,
 )
 
 if TYPE_CHECKING:
@@ -117,19 +114,6 @@ def test_scan_with_stamped_header_declines(tmp_path: Path, form_png: Path) -> No
 
 def test_images_are_declined(form_pdf: Path) -> None:
     assert ENGINE.score("image/png", form_pdf, 1, EngineContext()) is None
-
-
-def test_text_layer_is_fast(tmp_path: Path) -> None:
-    """The pipeline must do ≥ 10 digital pages/s in total; this engine gets a few ms of it."""
-    pdf = write_form_pdf(tmp_path / "speed.pdf")
-    pdf_text._cache.clear()
-    pdf_text._extract(pdf, 1)  # warm-up: imports, fonts
-    runs = 20
-    started = time.perf_counter()
-    for _ in range(runs):
-        pdf_text._extract(pdf, 1)
-    per_page = (time.perf_counter() - started) / runs
-    assert per_page < 0.03, f"{per_page * 1000:.1f} ms/page"
 
 
 def test_rows_join_label_and_value_but_not_stacked_lines() -> None:

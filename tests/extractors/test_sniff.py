@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import zipfile
 import zlib
 from typing import TYPE_CHECKING
@@ -126,9 +125,7 @@ def test_pixel_bomb_is_refused_from_the_header(
         raise AssertionError("sniff must not decode pixels")
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", no_decode)
-    started = time.perf_counter()
     assert _rejected(path).code is ErrorCode.IMAGE_TOO_LARGE
-    assert time.perf_counter() - started < 0.5
 
 
 def test_pixel_limit_applies_below_pillows_own_limit(tmp_path: Path) -> None:
