@@ -67,3 +67,15 @@ class Rejected(IntakeError):
 
 class Transient(IntakeError):
     """A failure worth retrying with backoff."""
+
+
+def redacted_traceback(exc: BaseException) -> str:
+    """The exception's type and stack (file, line, code) without its message or any value.
+
+    Exception messages can quote document text ("invalid literal for int(): 'Jane'") or file
+    names; the stack alone is what a developer needs to find the bug.
+    """
+    import traceback
+
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    return f"{type(exc).__name__} (message withheld: may contain PHI)\n{frames}"

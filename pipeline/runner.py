@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from models.document import Document, FaxMeta
-from models.errors import ErrorCode, IntakeError, Rejected
+from models.errors import ErrorCode, IntakeError, Rejected, redacted_traceback
 from models.referral import Referral
 from models.storage import Store
 from models.vocab import DocumentStatus
@@ -142,7 +142,7 @@ def process(
     except IntakeError as exc:
         return _quarantine(path, document, store, settings.quarantine_dir, exc)
     except Exception as exc:  # a bug: keep the file and say so, without leaking PHI
-        log.exception("doc=%s internal error", str(document.id)[:8])
+        log.error("doc=%s internal error: %s", str(document.id)[:8], redacted_traceback(exc))
         error = Rejected(f"{type(exc).__name__} while processing", code=ErrorCode.INTERNAL_ERROR)
         return _quarantine(path, document, store, settings.quarantine_dir, error)
     outcome = store.save_processed(document, referrals)
