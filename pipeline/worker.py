@@ -29,15 +29,12 @@ def main(*, processes: int = 1, threads: int = 0, verbose: bool = False) -> int:
     Returns:
         dramatiq's exit code (0 after a clean SIGTERM/SIGINT shutdown).
     """
-    import dramatiq.worker
     from dramatiq.cli import main as dramatiq_main
     from dramatiq.cli import make_argument_parser
 
+    # dramatiq's default prefetch (2 x threads) is kept on purpose: with fewer, a consumer
+    # that reached its limit sleeps up to a second before fetching the next page
     threads = threads or get_settings().worker_threads or os.cpu_count() or 1
-    if dramatiq.worker.QUEUE_PREFETCH is None:  # not set through dramatiq_queue_prefetch
-        # pages take seconds: hold no more messages than threads, or an idle worker waits
-        # while a busy one sits on prefetched pages (the forked processes inherit this)
-        dramatiq.worker.QUEUE_PREFETCH = threads
     argv = [
         "pipeline.worker",
         "--processes",
