@@ -4,7 +4,9 @@ Three sources, most trusted first:
 
 1. checkbox rows — "☒ Urgent", "[X] Urgent", "(x) STAT", "■ Routine" and what fax OCR makes
    of a ticked box ("X Urgent", "[XJ] STAT", "&l Urgent", "|WMurgent"). Only a checked
-   option is taken; an option next to an empty box ("☐", "[ ]", "O", "(]") never is. When
+   option is taken; an option next to an empty box ("☐", "[ ]", "O", "(]") never is. Where
+   the text shows no tick (boxes drawn as vector graphics, OCR slips), the page image's
+   pixels decide when one box is clearly darker inside than the others. When
    every other option of a row shows an empty box and one shows none (OCR dropped the filled
    box), that one is taken with a lower confidence;
 2. a single option word after an Urgency/Priority label ("Priority: Routine");
@@ -24,7 +26,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.fields.base import add_candidate
+from extractors.checkboxes import ticked
+from extractors.fields.base import add_candidate, page_of
 from extractors.fields.clinical_layout import page_lines
 from extractors.fields.clinical_rules import compile_phrases, load_rules
 from extractors.fields.negation import assess
@@ -208,6 +211,10 @@ class UrgencyComponent:
                 conf = base if any(mark.endswith(c) for c in _rules()["clear"]) else base - 0.1
                 self._add(doc, opt, conf, "checkbox")
             return
+        by_pixels = self._ticked_by_pixels(doc, options) if len(options) > 1 else None
+        if by_pixels is not None:
+            self._add(doc, by_pixels, self.checkbox_confidence - 0.05, "checkbox_pixels")
+            return
         unknown = [o for o, st in zip(options, states, strict=True) if st is None]
         if len(options) > 1 and len(unknown) == 1 and states.count("unchecked") >= 1:
             self._add(doc, unknown[0], 0.7, "checkbox_inferred")
@@ -216,6 +223,21 @@ class UrgencyComponent:
         if (len(options) == 1 or same) and all(st is None for st in states) and labelled:
             self._add(doc, options[0], self.label_confidence, "label")
         # several options and no readable marks: nothing tells which was ticked; take none
+
+    @staticmethod
+    def _ticked_by_pixels(doc: Doc, options: list[_Option]) -> _Option | None:
+        """The option whose box is clearly ticked on the page image (vector boxes, OCR slips)."""
+        page = page_of(doc)
+        if page is None or not page.image_path:
+            return None
+        boxes = []
+        for opt in options:
+            words = page.words_for(opt.start, opt.end)
+            if not words:
+                return None
+            boxes.append(words[0].box)
+        index = ticked(page, boxes)
+        return options[index] if index is not None else None
 
     @staticmethod
     def _add(doc: Doc, opt: _Option, conf: float, note: str) -> None:
