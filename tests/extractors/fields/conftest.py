@@ -78,21 +78,10 @@ def words_of(page: Page, start: int, end: int) -> list[str]:
 
 def run_components(page: Page, *factories: str) -> list:
     """Candidates the given field components (``"intake_phone"``, ...) mark on ``page``."""
-    import importlib
-
-    import spacy
-
     from extractors.fields.base import candidates
+    from tests.extractors.fields.clinical_helpers import doc_for
 
-    nlp = spacy.blank("en")
-    for factory in factories:
-        importlib.import_module(f"extractors.fields.{factory.removeprefix('intake_')}")
-        nlp.add_pipe(factory)
-    doc = nlp.make_doc(page.text())
-    doc.user_data["page"] = page
-    for _name, proc in nlp.pipeline:
-        doc = proc(doc)
-    return candidates(doc, page.number)
+    return candidates(doc_for(page, *factories), page.number)
 
 
 @pytest.fixture
