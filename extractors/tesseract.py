@@ -69,12 +69,14 @@ def _second_tries(
 ) -> list[int]:
     """Clockwise turns worth a second OCR when the first reading looks wrong.
 
-    Words standing on end (or an unresolved sideways page) mean a quarter turn: OSD picks
-    it, or both are tried. Otherwise the page is upright or upside down, since the sideways
-    test ran before OCR: a second OCR at 180° (~0.6 s) answers that as cheaply as OSD would,
-    and more surely.
+    Words standing on end mean a quarter turn: OSD picks it, or both are tried; a sideways
+    page whose OSD before OCR found no answer (``sideways``) goes straight to both turns.
+    Otherwise the page is upright or upside down, since the sideways test ran before OCR: a
+    second OCR at 180° (~0.6 s) answers that as cheaply as OSD would, and more surely.
     """
-    if sideways or result.vertical_share > MAX_VERTICAL_SHARE:
+    if sideways:  # OSD already had no answer before OCR: asking again costs ~1 s for nothing
+        return [90, 270]
+    if result.vertical_share > MAX_VERTICAL_SHARE:
         turn = osd_turn(gray, dpi, ctx)
         return [turn] if turn else [90, 270]
     return [180]
