@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print figures; exit 0 (targets are reported, not enforced)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--digital", type=int, default=40, help="digital documents")
-    parser.add_argument("--fax", type=int, default=12, help="fax documents")
+    parser.add_argument("--fax", type=int, default=50, help="fax documents")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args(argv)
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
