@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd ghostscript poppler-utils \
-                fonts-dejavu-core python3-venv redis-server postgresql chromium
+                fonts-dejavu-core python3-venv redis-server postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
