@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from extractors.fields.specialty_inference import infer_specialty
-
 from extractors.fields.base import Candidate
+from extractors.fields.specialty_inference import infer_specialty
 from models.document import Document
 from models.referral import Field, Referral, Source
 from models.vocab import FieldName

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extractors.sniff import sniff
-
 from models.document import Document, FaxMeta
 from models.errors import ErrorCode, Rejected
 from pipeline.stage import StageContext
