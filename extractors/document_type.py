@@ -12,13 +12,12 @@ evidence).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from extractors.fields.clinical_rules import load_rules
+from extractors.fields.clinical_rules import WeightedPatterns, load_rules, weighted_patterns
 from extractors.page_kind import classify_page
 from models.vocab import DocumentType, PageKind
 
@@ -30,7 +29,7 @@ KindLike = PageKind | tuple[PageKind | None, float | None] | None
 
 @dataclass(frozen=True)
 class _Rules:
-    types: dict[DocumentType, tuple[tuple[re.Pattern[str], float], ...]]
+    types: dict[DocumentType, WeightedPatterns]
     min_score: float
     cover_weight: float
     referral_page_bonus: float
@@ -39,13 +38,9 @@ class _Rules:
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = load_rules("document_types.yaml")
-    flags = re.IGNORECASE | re.MULTILINE
     return _Rules(
-        types={
-            DocumentType(name): tuple((re.compile(p["pattern"], flags), float(p["weight"]))
-                                      for p in patterns)
-            for name, patterns in data["types"].items()
-        },
+        types={DocumentType(name): weighted_patterns(specs)
+               for name, specs in data["types"].items()},
         min_score=float(data["min_score"]),
         cover_weight=float(data["cover_weight"]),
         referral_page_bonus=float(data["referral_page_bonus"]),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from extractors.fields.clinical_rules import load_rules
+from extractors.fields.clinical_rules import WeightedPatterns, load_rules, weighted_patterns
 from models.vocab import PageKind
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ _MIN_WORDS = 3
 
 @dataclass(frozen=True)
 class _Rules:
-    kinds: dict[PageKind, tuple[tuple[re.Pattern[str], float], ...]]
+    kinds: dict[PageKind, WeightedPatterns]
     ignore: tuple[re.Pattern[str], ...]
     min_score: float
     title_lines: int
@@ -35,13 +35,8 @@ class _Rules:
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = load_rules("page_kinds.yaml")
-    flags = re.IGNORECASE | re.MULTILINE
     return _Rules(
-        kinds={
-            PageKind(kind): tuple((re.compile(p["pattern"], flags), float(p["weight"]))
-                                  for p in patterns)
-            for kind, patterns in data["kinds"].items()
-        },
+        kinds={PageKind(kind): weighted_patterns(specs) for kind, specs in data["kinds"].items()},
         ignore=tuple(re.compile(p, re.IGNORECASE) for p in data.get("ignore_lines", [])),
         min_score=float(data["min_score"]),
         title_lines=int(data["title_lines"]),

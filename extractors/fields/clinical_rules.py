@@ -72,6 +72,15 @@ def compile_phrases(phrases: Iterable[str], *, flags: int = re.IGNORECASE) -> re
     return re.compile("|".join(f"(?:{phrase_pattern(p)})" for p in unique), flags)
 
 
+WeightedPatterns = tuple[tuple[re.Pattern[str], float], ...]
+
+
+def weighted_patterns(specs: Iterable[dict[str, Any]]) -> WeightedPatterns:
+    """``[{pattern, weight}, ...]`` from a rules file, compiled case-insensitive, multi-line."""
+    flags = re.IGNORECASE | re.MULTILINE
+    return tuple((re.compile(spec["pattern"], flags), float(spec["weight"])) for spec in specs)
+
+
 def normalise_text(text: str) -> str:
     """Text as written, on one line: line-break hyphenation joined, whitespace single spaces."""
     return _SPACES.sub(" ", _HYPHEN_BREAK.sub(r"\1\2", text)).strip()
