@@ -10,9 +10,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from extractors.base import DOCUMENT_SUFFIXES
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-DOC_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 
 
 def generated_set(count: int, seed: int, variants: str) -> Path:
@@ -45,7 +46,9 @@ def generated_set(count: int, seed: int, variants: str) -> Path:
 def documents(folder: Path) -> list[Path]:
     """Documents in ``folder`` that have a ground-truth file."""
     return sorted(
-        p for p in folder.iterdir() if p.suffix.lower() in DOC_SUFFIXES and truth_path(p).exists()
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in DOCUMENT_SUFFIXES and truth_path(p).exists()
     )
 
 

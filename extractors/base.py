@@ -36,6 +36,8 @@ PNG = "image/png"
 JPEG = "image/jpeg"
 MEDIA_TYPES = (PDF, TIFF, PNG, JPEG)
 IMAGE_TYPES = (TIFF, PNG, JPEG)
+#: File name endings a folder scan picks up as documents (the content is sniffed all the same).
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"})
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from extractors.base import DOCUMENT_SUFFIXES
+
 if TYPE_CHECKING:
     from pipeline.runner import ProcessResult
-
-DOCUMENT_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 
 
 def _expand(paths: Sequence[str]) -> list[Path]:

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from extractors.base import DOCUMENT_SUFFIXES
+
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-DOC_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 
 
 def sample_documents(folder: str) -> list[Path]:
@@ -22,7 +23,7 @@ def sample_documents(folder: str) -> list[Path]:
     path = SAMPLES / folder
     if not path.is_dir():
         return []
-    return sorted(p for p in path.iterdir() if p.suffix.lower() in DOC_SUFFIXES)
+    return sorted(p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
 
 
 def truth_of(doc: Path) -> dict:
