@@ -165,6 +165,40 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Remove documents everywhere (or list them with --dry-run), leaving tombstones."""
+    from models.storage import Store
+    from pipeline.purge import files_of, purge, select_targets
+    from pipeline.reprocess import actor
+    from pipeline.settings import get_settings
+
+    if args.targets and args.older_than:
+        print("intake purge: give ids/sha256s or --older-than, not both", file=sys.stderr)
+        return 2
+    settings = get_settings()
+    store = Store(settings.effective_database_url)
+    try:
+        targets, missing, reason = select_targets(store, settings, args.targets, args.older_than)
+    except ValueError as exc:
+        print(f"intake purge: {exc}", file=sys.stderr)
+        return 2
+    for key in missing:
+        print(f"intake purge: not found: {key[:64]}", file=sys.stderr)
+    verb = "would purge" if args.dry_run else "purging"
+    for target in targets:
+        when = target.received_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
+        files = len(files_of(settings, target))
+        print(
+            f"{verb} {target.document_id} sha256 {target.sha256[:16]} "
+            f"received {when}, {files} file(s)/folder(s)"
+        )
+    if not args.dry_run:
+        purge(store, settings, targets, actor=actor(), reason=reason)
+    done = "would be purged (dry run)" if args.dry_run else "purged"
+    print(f"{len(targets)} document(s) {done}")
+    return 1 if missing else 0
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -204,6 +238,18 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     r.add_argument("--json", action="store_true", help="one JSON object per document")
     r.set_defaults(func=cmd_reprocess)
+    g = sub.add_parser(
+        "purge", help="remove documents everywhere, leaving a tombstone", parents=[common]
+    )
+    g.add_argument("targets", nargs="*", help="document ids or sha256s")
+    g.add_argument(
+        "--older-than",
+        type=_positive,
+        metavar="DAYS",
+        help="documents received more than DAYS ago (default: INTAKE_RETENTION_DAYS)",
+    )
+    g.add_argument("--dry-run", action="store_true", help="list what would go; change nothing")
+    g.set_defaults(func=cmd_purge)
     v = sub.add_parser("serve", help="run the review workspace (/health)", parents=[common])
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--port", type=int, default=8000)
