@@ -168,8 +168,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 def cmd_purge(args: argparse.Namespace) -> int:
     """Remove documents everywhere (or list them with --dry-run), leaving tombstones."""
     from models.storage import Store
-    from pipeline.purge import files_of, purge, select_targets
-    from pipeline.reprocess import actor
+    from pipeline.purge import actor, files_of, purge, select_targets
     from pipeline.settings import get_settings
 
     if args.targets and args.older_than:

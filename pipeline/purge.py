@@ -13,6 +13,7 @@ tombstone stays.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,14 @@ from pipeline.filestore import FileStore
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def actor() -> str:
+    """Who runs the command, for tombstones, history and audit (an OS account, not PHI)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
 
 
 def files_of(settings: Settings, target: rows.Target) -> list[Path]:

@@ -12,7 +12,6 @@ Reviewed referrals are never overwritten silently: a document with any is refuse
 
 from __future__ import annotations
 
-import getpass
 import logging
 import shutil
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from models.storage.jobs import as_utc
 from models.storage.tables import DocumentRow
 from models.vocab import DocumentStatus
 from pipeline.filestore import FileStore, move_file
+from pipeline.purge import actor
 from pipeline.runner import ProcessResult, analyse, read_all_pages
 from pipeline.settings import Settings
 from pipeline.stage import StageContext, no_progress
@@ -36,14 +36,6 @@ log = logging.getLogger(__name__)
 
 class Refused(Exception):
     """The document has reviewed referrals and ``keep_reviewed`` was not given."""
-
-
-def actor() -> str:
-    """Who runs the command, for the audit log and history (an OS account, not PHI)."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
 
 
 def copies_of(folder: Path, sha256: str) -> list[Path]:
