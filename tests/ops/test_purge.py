@@ -99,6 +99,7 @@ def test_purge_removes_every_trace_and_keeps_a_tombstone(tmp_path):
     dry = _cli(settings, "purge", "--dry-run", letter.id, bad.sha256)
     assert dry.returncode == 0, dry.stderr
     assert "2 document(s) would be purged" in dry.stdout
+
     def files(traces: dict) -> set[str]:  # the database moves between its file and its WAL
         return {p for p in traces if not p.startswith("intake.db")}
 
