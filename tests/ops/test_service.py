@@ -191,3 +191,18 @@ def test_intake_serve_answers_health(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_worker_processes_adopt_the_filter_and_json_format():
+    """dramatiq configures logging in its worker processes before importing pipeline.worker."""
+    from pipeline.logs import adopt_root_handlers
+
+    root = logging.getLogger()
+    handler = logging.StreamHandler()
+    root.addHandler(handler)
+    try:
+        adopt_root_handlers("json")
+        assert any(isinstance(f, ThirdPartyFilter) for f in handler.filters)
+        assert isinstance(handler.formatter, JsonFormatter)
+    finally:
+        root.removeHandler(handler)
