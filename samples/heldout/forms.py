@@ -169,7 +169,7 @@ def _split(pen: Pen, x: float, y: float, w: float, h: float, label: str, parts: 
     step = (w - 6) / len(parts)
     for i, part in enumerate(parts):
         bx = x + 3 + i * step
-        pen.rect(bx, y + h * 0.42, step - 3, h * 0.5, width=0.5)
+        pen.rect(bx, y + h * 0.34, step - 3, h * 0.62, width=0.5)
         pen.text(bx + 3, y + h - pen.size * 0.45, part)
 
 

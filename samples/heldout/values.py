@@ -28,6 +28,59 @@ PAYERS = [
     "CareFirst", "Centene", "Priority Health",
 ]  # fmt: skip
 
+STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "DC",
+]
 CREDENTIALS = ["MD", "DO", "M.D.", "D.O.", "NP", "PA-C", "FNP-C", "MD, FACP", "MD, MPH"]
 
 
@@ -121,9 +174,7 @@ class Values:
 
     def npi(self) -> str:
         """A Luhn-valid 10-digit NPI starting with 1 or 2."""
-        base = str(self.rng.choice((1, 2))) + "".join(
-            str(self.rng.randrange(10)) for _ in range(8)
-        )
+        base = str(self.rng.choice((1, 2))) + "".join(str(self.rng.randrange(10)) for _ in range(8))
         return base + npi_check_digit(base)
 
     def _code(self, shape: str) -> str:
@@ -180,7 +231,7 @@ class Values:
             phone=self.phone(),
             street=street,
             city=self.fake.city(),
-            state=self.fake.state_abbr(include_territories=False),
+            state=self.rng.choice(STATES),
             zip=self.fake.zipcode(),
             mrn=self.mrn(),
             payer=self.rng.choice(PAYERS),
