@@ -17,6 +17,7 @@ from models.errors import ErrorCode, IntakeError, Rejected, redacted_traceback
 from models.referral import Referral
 from models.storage import Store
 from models.vocab import DocumentStatus
+from pipeline.filestore import FileStore
 from pipeline.stage import StageContext
 from pipeline.stages.check import check
 from pipeline.stages.classify import classify
@@ -93,6 +94,14 @@ def quarantine_copy(path: Path, quarantine_dir: Path, sha256: str, error: str) -
     target.with_name(target.name + ".error.txt").write_text(error + "\n", encoding="utf-8")
 
 
+def _keep_original(path: Path, file_store: Path) -> None:
+    """Copy the input into the file store, so ``intake reprocess`` can run it again."""
+    try:
+        FileStore(file_store).put(path)
+    except OSError as exc:
+        log.warning("file store: original not kept (%s)", type(exc).__name__)
+
+
 def _stored_result(store: Store, path: Path, sha256: str) -> ProcessResult | None:
     row = store.document_by_sha(sha256)
     if row is None:
@@ -132,6 +141,7 @@ def process(
     if stored is not None:
         return stored
     store.record_delivery(sha256, path.name, duplicate=False)
+    _keep_original(path, settings.file_store_dir)
     document = bare_document(path, sha256=sha256, fax=fax)
     try:
         document = ingest(path, ctx, fax=fax).model_copy(update={"id": document.id})
@@ -148,6 +158,7 @@ def process(
     outcome = store.save_processed(document, referrals)
     if not outcome.created:
         referrals = store.referrals_of(outcome.document_id)
+    log.info("doc=%s processed; %d referral(s)", outcome.document_id[:8], len(referrals))
     return ProcessResult(
         source=path.name,
         sha256=sha256,
