@@ -165,20 +165,26 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     inbox = Path(args.inbox) if args.inbox else settings.inbox_dir
-    return run_watch(
-        inbox,
-        settings,
-        threads=args.threads,
-        polling=True if args.polling else None,
-        until_idle=args.until_idle,
-        progress=sys.stderr.isatty() and not args.quiet,
-    )
+    os.umask(0o077)  # a second line of defence: every writer also sets its mode
+    try:
+        return run_watch(
+            inbox,
+            settings,
+            threads=args.threads,
+            polling=True if args.polling else None,
+            until_idle=args.until_idle,
+            progress=sys.stderr.isatty() and not args.quiet,
+        )
+    except ValueError as exc:
+        print(f"intake watch: {exc}", file=sys.stderr)
+        return 2
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
     """Hand a received fax and its metadata to the inbox (for fax-server hooks)."""
     from models.document import FaxMeta
     from pipeline.handoff import parse_received, submit
+    from pipeline.inbox import resolve_inbox
     from pipeline.settings import get_settings
 
     try:
@@ -189,7 +195,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
             job_id=args.job_id or None,
             pages_expected=args.pages,
         )
-        inbox = Path(args.inbox) if args.inbox else get_settings().inbox_dir
+        default = get_settings().inbox_dir
+        inbox = resolve_inbox(Path(args.inbox) if args.inbox else default, default)
         target = submit(Path(args.file), inbox, fax, name=args.name or "")
     except (OSError, ValueError) as exc:
         print(f"intake submit: {type(exc).__name__}: {exc}", file=sys.stderr)
