@@ -15,6 +15,7 @@ from pipeline.logs import adopt_root_handlers
 from pipeline.settings import get_settings
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # page parallelism is ours, not Tesseract's
+os.umask(0o077)  # PHI: a second line of defence, every writer also sets its mode
 
 adopt_root_handlers(get_settings().log_format)  # dramatiq's worker processes log through us
 broker = configure_broker(get_settings())
