@@ -8,11 +8,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.vocab import ReferralStatus, Specialty, Urgency
+
+if TYPE_CHECKING:
+    from models.storage import Store
+    from pipeline.settings import Settings
+
+
+def open_store(settings: Settings) -> Store:
+    """The data folder made private (0700/0600, own OCR temp folder) and the migrated store:
+    what every command that writes under ``DATA_DIR`` does first."""
+    from models.storage import Store
+    from pipeline.datadir import prepare
+
+    os.umask(0o077)  # a second line of defence: every writer also sets its mode
+    prepare(settings)
+    return Store(settings.effective_database_url)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -21,11 +37,12 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     from models.storage.migrate import current_revision, head_revision, upgrade
     from models.storage.repository import make_engine
+    from pipeline.datadir import prepare
     from pipeline.settings import get_settings
 
     settings = get_settings()
-    if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.umask(0o077)
+    prepare(settings)
     engine = make_engine(settings.effective_database_url)
     try:
         revision = upgrade(engine) if args.action == "upgrade" else current_revision(engine)
@@ -46,11 +63,10 @@ def _local(value: datetime | None, zone: Any) -> str:
 
 def cmd_queue(args: argparse.Namespace) -> int:
     """Print one page of the review queue, most urgent first, times in INTAKE_TIMEZONE."""
-    from models.storage import Store
     from pipeline.settings import get_settings
 
     settings = get_settings()
-    store = Store(settings.effective_database_url)
+    store = open_store(settings)
     status = None if args.all else args.status
     where = {"urgency": args.urgency, "specialty": args.specialty}
     offset = args.offset if args.page is None else (args.page - 1) * args.limit
@@ -98,14 +114,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the review workspace (for now: ``/health``) with uvicorn."""
     import uvicorn
 
-    from models.storage import Store
     from pipeline.settings import get_settings
     from review_ui.app import create_app
 
     settings = get_settings()
-    if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    Store(settings.effective_database_url)  # migrate before the first request
+    open_store(settings)  # private data folder, migrated before the first request
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
     return 0
 
@@ -123,7 +136,7 @@ def _since(value: str) -> datetime:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Run stored documents again; exit 1 unless every one ended processed."""
-    from models.storage import Store, history
+    from models.storage import history
     from pipeline.reprocess import Refused, reprocess
     from pipeline.settings import get_settings
 
@@ -131,7 +144,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         print("intake reprocess: give a document id or sha256, or --quarantined", file=sys.stderr)
         return 2
     settings = get_settings()
-    store = Store(settings.effective_database_url)
+    store = open_store(settings)
     rows = history.find_documents(
         store, args.target, quarantined=args.quarantined, since=args.since
     )
@@ -167,7 +180,6 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     """Remove documents everywhere (or list them with --dry-run), leaving tombstones."""
-    from models.storage import Store
     from pipeline.purge import actor, files_of, purge, select_targets
     from pipeline.settings import get_settings
 
@@ -175,7 +187,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
         print("intake purge: give ids/sha256s or --older-than, not both", file=sys.stderr)
         return 2
     settings = get_settings()
-    store = Store(settings.effective_database_url)
+    store = open_store(settings)
     try:
         targets, missing, reason = select_targets(store, settings, args.targets, args.older_than)
     except ValueError as exc:

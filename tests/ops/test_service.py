@@ -188,6 +188,10 @@ def test_intake_serve_answers_health(tmp_path):
                 time.sleep(0.3)
         assert response.status_code == 200 and response.json()["status"] == "ok"
         assert (tmp_path / "data" / "intake.db").exists()  # migrated on start
+        for path in (tmp_path / "data").rglob("*"):  # PHI folder: private from the start
+            mode = path.stat().st_mode & 0o777
+            assert mode == (0o700 if path.is_dir() else 0o600), (path.name, oct(mode))
+        assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
     finally:
         proc.terminate()
         proc.wait(timeout=30)
