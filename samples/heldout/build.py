@@ -55,7 +55,7 @@ def _with_notes(rng: random.Random, case: Case, p: float) -> list[Painter]:
 
 
 def _cover(rng: random.Random, case: Case, total: int, note: str = "") -> Painter:
-    case.omit -= {"referring.fax", "referring.phone"}  # the cover prints both
+    case.omit -= {"referring.fax", "referring.phone", "referral.date"}  # the cover prints them
     return lambda pen: cover_sheet(pen, case, rng, total, note)
 
 
@@ -92,7 +92,7 @@ def compose(layout: str, rng: random.Random, values: Values) -> tuple[list, list
         pages: list[Painter] = []
         spans = []
         for c in cases:
-            c.omit -= {"referring.fax", "referring.phone"}
+            c.omit -= {"referring.fax", "referring.phone", "referral.date"}
             start = len(pages) + 2
             pages += [_form_page(rng, c, values), *_with_notes(rng, c, 0.25)]
             spans.append((c, list(range(start, len(pages) + 2))))

@@ -99,11 +99,12 @@ def letter(pen: Pen, case: Case, rng: random.Random, values: Values) -> None:
         opening = f"I am referring {who} to your {case.service} practice for further evaluation."
     else:
         opening = f"I am referring {who} to you for further evaluation and management."
-    y = pen.wrap(x, y + pen.size * 2, w, opening) + pen.size * 0.6
-    y = pen.wrap(x, y, w, case.scenario.question) + pen.size * 0.6
+    gap = pen.size * 1.2  # a blank line between paragraphs
+    y = pen.wrap(x, y + pen.size * 2, w, opening) + gap
+    y = pen.wrap(x, y, w, case.scenario.question) + gap
     rest = list(case.extra)
     rest.append(f"{pronoun} currently takes {', '.join(rng.sample(clinical.MEDS, 2)).lower()}.")
-    y = pen.wrap(x, y, w, " ".join(rest)) + pen.size * 0.6
+    y = pen.wrap(x, y, w, " ".join(rest)) + gap
     if case.shows("referral.diagnoses"):
         y = pen.wrap(x, y, w, "Diagnoses: " + "; ".join(diagnoses_lines(case, rng))) + 4
     if case.urgency_printed:
@@ -125,8 +126,8 @@ def consult_letter(pen: Pen, case: Case, rng: random.Random, values: Values) -> 
     x, w = 72, PAGE_W - 144
     pen.text(x, y, "Dear Colleague,")
     y = pen.wrap(x, y + pen.size * 2, w, "Thank you for seeing this patient, who I saw in clinic "
-                 "recently. My clinical note is attached.") + pen.size * 0.6  # fmt: skip
-    y = pen.wrap(x, y, w, case.scenario.question) + pen.size * 0.6
+                 "recently. My clinical note is attached.") + pen.size * 1.2  # fmt: skip
+    y = pen.wrap(x, y, w, case.scenario.question) + pen.size * 1.2
     if case.urgency_printed:
         y = pen.wrap(x, y, w, rng.choice(URGENCY_SENTENCES[case.urgency_printed])) + 4
     y = pen.wrap(x, y, w, "Many thanks for your help with their care.")
