@@ -80,8 +80,8 @@ def compose(layout: str, rng: random.Random, values: Values) -> tuple[list, list
         return pages, [(case, list(range(1, total + 1)))], "referral"
     if layout == "packet":
         body = [_form_page(rng, case, values), *_with_notes(rng, case, 0.7)]
-        if rng.random() < 0.3:
-            body.append(lambda pen: letters.clinical_note(pen, case, rng))
+        if rng.random() < 0.4:
+            body.append(lambda pen: letters.med_list(pen, case, rng))
         pages = [_cover(rng, case, len(body) + 1), *body]
         return pages, [(case, list(range(2, len(pages) + 1)))], "referral"
     if layout == "multi":
@@ -108,6 +108,7 @@ def compose(layout: str, rng: random.Random, values: Values) -> tuple[list, list
 
 def make_document(out: Path, index: int, seed: int, variants: list[str]) -> Path:
     """Generate, render and write document ``index``; returns its path."""
+    out.mkdir(parents=True, exist_ok=True)
     variant = variants[index % len(variants)]
     layout = layout_for(index, seed, len(variants))
     rng = random.Random(f"heldout-{seed}-{index}")

@@ -159,3 +159,21 @@ def clinical_note(pen: Pen, case: Case, rng: random.Random) -> None:
         pen.text(x, y, f"{heading}:", bold=True)
         y = pen.wrap(x + 10, y + pen.size * 1.4, w - 10, body) + pen.size * 0.5
     pen.text(x, y + pen.size, f"Electronically signed by {provider_text(case, rng)}")
+
+
+def med_list(pen: Pen, case: Case, rng: random.Random) -> None:
+    """A medication list page, as packets often carry after the referral."""
+    x = 54
+    pen.text(x, 50, rng.choice(["Medication List", "CURRENT MEDICATIONS"]), bold=True,
+             size=pen.size + 3)  # fmt: skip
+    pen.text(x, 50 + pen.size * 1.8, f"{case.name()}   DOB {case.d(case.person.dob)}")
+    y = 50 + pen.size * 4
+    for col, cx in (("Medication", x), ("Sig", x + 230), ("Prescriber", x + 400)):
+        pen.text(cx, y, col, bold=True)
+    for med in rng.sample(clinical.MEDS, rng.randrange(4, 9)):
+        y += pen.size * 1.6
+        name, _, sig = med.partition(" ")
+        pen.text(x, y, name)
+        pen.text(x + 230, y, sig)
+        pen.text(x + 400, y, f"Dr. {case.provider.last}")
+    pen.text(x, y + pen.size * 3, f"Allergies: {rng.choice(['NKDA', 'Penicillin', 'Codeine'])}")
