@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from samples.heldout import forms, letters
+from samples.heldout import clinical, forms, letters
 from samples.heldout.case import Case, new_case
 from samples.heldout.ehr import ehr_continuation, ehr_order
 from samples.heldout.nonref import NONREFERRALS, cover_sheet
@@ -69,6 +69,8 @@ def compose(layout: str, rng: random.Random, values: Values) -> tuple[list, list
     if layout == "letter":
         return [lambda pen: letters.letter(pen, case, rng, values)], [(case, [1])], "referral"
     if layout == "consult_letter":
+        if case.scenario.specialty == "other":  # an unnamed out-of-vocabulary service is a guess
+            case.scenario = clinical.pick(rng)
         pages = [lambda pen: letters.consult_letter(pen, case, rng, values),
                  lambda pen: letters.clinical_note(pen, case, rng)]  # fmt: skip
         return pages, [(case, [1, 2])], "referral"
