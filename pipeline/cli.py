@@ -281,7 +281,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:  # Ctrl-C while loading, before a command's own handler
+        print("intake: interrupted", file=sys.stderr, flush=True)
+        return 130
 
 
 if __name__ == "__main__":
