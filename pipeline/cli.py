@@ -302,7 +302,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
     configure_logging(level, settings.log_format)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:  # Ctrl-C while loading, before a command's own handler
+        print("intake: interrupted", file=sys.stderr, flush=True)
+        return 130
 
 
 if __name__ == "__main__":
