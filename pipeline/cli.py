@@ -304,6 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(level, settings.log_format)
     try:
         return int(args.func(args))
+    except KeyboardInterrupt:  # Ctrl-C while loading, before a command's own handler
+        print("intake: interrupted", file=sys.stderr, flush=True)
+        return 130
     except Exception as exc:
         # the database is down or its schema is not ours: one line, not a traceback
         # (checked by module so that sqlalchemy is not imported for commands that never use it)
