@@ -18,22 +18,13 @@ import pytest
 
 from pipeline.logs import JsonFormatter, ThirdPartyFilter
 from tests.conftest import ROOT, SAMPLES
+from tests.ops.conftest import run_intake
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 
 def _intake(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path / "data"), "INTAKE_DATABASE_URL": ""}
-    full.pop("INTAKE_CONFIG", None)
-    full.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=full,
-        timeout=180,
-    )
+    return run_intake(tmp_path / "data", *args, **env)
 
 
 def test_version_and_flags_after_the_sub_command(tmp_path):
