@@ -18,6 +18,7 @@ from models.storage.tables import AuditRow, DocumentRow
 from pipeline.runner import process
 from pipeline.stage import StageContext
 from tests.conftest import SAMPLES, truth_of
+from tests.hostile import not_private
 from tests.inbox.conftest import fast_settings, wait_for, watching
 from tests.ops.conftest import run_intake
 
@@ -95,6 +96,7 @@ def test_purge_removes_every_trace_and_keeps_a_tombstone(tmp_path):
     run = _cli(settings, "purge", letter.id, bad.sha256)
     assert run.returncode == 0, run.stderr
     assert _traces(settings.data_dir, needles) == {}
+    assert not_private(settings.data_dir) == []
     assert not (settings.pages_dir / letter.id).exists()
     assert store.document_by_sha(sha) is None and store.document_by_sha(bad.sha256) is None
     assert store.document_by_sha(kept.sha256) is not None  # only what was named went

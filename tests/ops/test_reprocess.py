@@ -17,6 +17,7 @@ from pipeline.runner import process
 from pipeline.settings import Settings
 from pipeline.stage import StageContext
 from tests.conftest import SAMPLES
+from tests.hostile import not_private
 from tests.ops.conftest import run_intake
 
 TWO_PAGES = SAMPLES / "referrals" / "01_cover_form_digital.pdf"  # one referral on page 2
@@ -56,6 +57,7 @@ def test_quarantined_document_is_retried_after_a_setting_change(tmp_path):
     assert [(r.status, r.error_code) for r in runs] == [("quarantined", "too_many_pages")]
     assert not [p for p in quarantine.iterdir() if p.is_file()]
     assert list((tmp_path / "data" / "archive").iterdir())
+    assert not_private(tmp_path / "data") == []  # moved and re-written files stay 0600
     # nothing quarantined is left to retry
     empty = _cli(tmp_path, "reprocess", "--quarantined")
     assert empty.returncode == 0 and "no quarantined document" in empty.stderr
