@@ -109,6 +109,8 @@ def test_third_party_debug_lines_are_filtered():
     assert not keep.filter(record("PIL.TiffImagePlugin", logging.WARNING, "tag in Doe.tif"))
     assert not keep.filter(record("urllib3", logging.INFO, "GET /x"))
     assert keep.filter(record("dramatiq.worker", logging.INFO, "worker ready"))
+    assert keep.filter(record("uvicorn.error", logging.INFO, "Uvicorn running on …"))
+    assert not keep.filter(record("uvicorn.access", logging.INFO, "GET /search?q=Doe 200"))
     assert keep.filter(record("pipeline.jobs", logging.DEBUG, "doc=1234abcd"))
     line = JsonFormatter().format(record("pipeline.x", logging.INFO, "doc=1"))
     assert json.loads(line)["message"] == "doc=1"
