@@ -1,6 +1,6 @@
 """Run the stages in order for one file, without a queue: the CLI's and the tests' path.
 
-ingest → read every page → classify → find → split → extract → triage → check → store.
+ingest → read every page → classify → find → gate → split → extract → triage → check → store.
 Every failure ends as a quarantined result with a clear error, never as a traceback.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from models.document import Document, FaxMeta
 from models.errors import ErrorCode, IntakeError, Rejected, redacted_traceback
+from models.evidence import Analysis
 from models.referral import Referral
 from models.storage import Store
 from models.vocab import DocumentStatus
@@ -22,6 +23,7 @@ from pipeline.stages.check import check
 from pipeline.stages.classify import classify
 from pipeline.stages.extract import extract
 from pipeline.stages.find import find
+from pipeline.stages.gate import gate
 from pipeline.stages.ingest import bare_document, ingest, sha256_of
 from pipeline.stages.read_page import read_page
 from pipeline.stages.split import split
@@ -60,18 +62,16 @@ class ProcessResult:
         }
 
 
+#: The analysis stages, in order: each is ``stage(analysis, ctx) -> Analysis``.
+ANALYSIS_STAGES = (classify, find, gate, split, extract, triage, check)
+
+
 def analyse(document: Document, ctx: StageContext) -> tuple[Document, list[Referral]]:
-    """Everything after reading: classify, find, split, extract, triage, check."""
-    document = classify(document, ctx)
-    findings = find(document, ctx)
-    referrals = []
-    for draft in split(document, findings, ctx):
-        referral = extract(document, draft, ctx)
-        referral = triage(referral, document, draft, ctx)
-        text = "\n".join(f.text for f in draft.findings)
-        referral = check(referral, ctx, text=text, today=document.received_at.date())
-        referrals.append(referral)
-    return document, referrals
+    """Everything after reading: classify, find, gate, split, extract, triage, check."""
+    analysis = Analysis(document=document)
+    for stage in ANALYSIS_STAGES:
+        analysis = stage(analysis, ctx)
+    return analysis.document, analysis.referrals
 
 
 def read_all_pages(document: Document, ctx: StageContext) -> Document:
@@ -134,7 +134,7 @@ def process(
     store.record_delivery(sha256, path.name, duplicate=False)
     document = bare_document(path, sha256=sha256, fax=fax)
     try:
-        document = ingest(path, ctx, fax=fax).model_copy(update={"id": document.id})
+        document = ingest(document, ctx)
         workdir = settings.pages_dir / str(document.id)
         page_ctx = StageContext(settings=settings, workdir=workdir, report=ctx.report)
         document = read_all_pages(document, page_ctx)
