@@ -152,16 +152,20 @@ def decide(
         return Verdict(DocumentType.COVER_ONLY, 0.85)
     if other_score >= rules.min_score and other_score > referral:
         return Verdict(other, _confidence(other_score, referral))
-    if phrases >= rules.min_score or fields.complete:
-        if other_score >= rules.min_score:  # a rival close behind: say so, keep the referral
-            doubt = f"may be a {other.value.replace('_', ' ')} rather than a referral"
-            return Verdict(DocumentType.REFERRAL, min(0.6, _confidence(referral, other_score)),
-                           doubt)
-        return Verdict(DocumentType.REFERRAL, _confidence(referral, other_score))
-    if fields.plausible and other_score < rules.min_score:
-        missing = " or ".join(fields.missing())
-        return Verdict(DocumentType.REFERRAL, 0.45,
-                       f"taken as a referral on partial evidence (no {missing} found)")
+    strong = phrases >= rules.min_score or fields.complete
+    if strong or fields.plausible:
+        confidence = _confidence(referral, other_score)
+        doubts = []
+        if not strong:  # a patient and one more part, nothing against it: keep, and say so
+            confidence = min(confidence, 0.45)
+            doubts.append(
+                f"taken as a referral on partial evidence (no {' or '.join(fields.missing())} "
+                "found)"
+            )
+        if other_score >= rules.min_score:  # a rival close behind: keep the referral, say so
+            confidence = min(confidence, 0.6)
+            doubts.append(f"may be a {other.value.replace('_', ' ')} rather than a referral")
+        return Verdict(DocumentType.REFERRAL, confidence, "; ".join(doubts) or None)
     if any(k is PageKind.REPORT for _, k in content) and not any(
         k is PageKind.REFERRAL for _, k in content
     ):
