@@ -30,8 +30,11 @@ _MERGE_PX = 4
 BAND_MIN_WIDTH_SHARE = 0.2
 #: …is at least this share of the page height (a text line; rules are thinner)…
 BAND_MIN_HEIGHT_SHARE = 0.008
-#: …and this share of its box is dark (white letters leave holes; a box outline is empty).
+#: …and this share of its box is dark (white letters leave holes; a box outline is empty)…
 BAND_MIN_FILL = 0.55
+#: …but not all of it: with no light letters inside, a bar is a solid rule or holds dark text
+#: on a mid-grey ground, which inverting would turn into light text, lost.
+BAND_MAX_FILL = 0.98
 
 
 def square_pixels(
@@ -97,8 +100,9 @@ def invert_dark_bands(gray: np.ndarray) -> np.ndarray:
     bar; Tesseract reads dark-on-light only, so the title was lost and with it the page's
     first evidence. A band is a connected dark region, on the analysis copy, at least
     ``BAND_MIN_WIDTH_SHARE`` of the page wide, ``BAND_MIN_HEIGHT_SHARE`` tall and
-    ``BAND_MIN_FILL`` dark inside its box: rules are too thin, boxes too empty, filled
-    checkboxes too narrow. Pages without one are returned as they are (no copy).
+    ``BAND_MIN_FILL`` (and at most ``BAND_MAX_FILL``) dark inside its box: rules are too
+    thin, boxes too empty, filled checkboxes too narrow, and a bar without light letters in
+    it is left alone. Pages without one are returned as they are (no copy).
     """
     small = analysis_copy(gray)
     mask = (small < 128).astype(np.uint8)
@@ -109,7 +113,7 @@ def invert_dark_bands(gray: np.ndarray) -> np.ndarray:
         for x, y, bw, bh, area in stats[1:count].tolist()
         if bw >= BAND_MIN_WIDTH_SHARE * w
         and bh >= max(3, BAND_MIN_HEIGHT_SHARE * h)
-        and area >= BAND_MIN_FILL * bw * bh
+        and BAND_MIN_FILL * bw * bh <= area <= BAND_MAX_FILL * bw * bh
     ]
     if not bands:
         return gray

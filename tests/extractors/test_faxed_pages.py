@@ -101,6 +101,13 @@ def test_page_without_bands_is_not_copied() -> None:
     assert imaging.invert_dark_bands(page) is page
 
 
+def test_dark_text_on_a_grey_bar_is_left_alone() -> None:
+    page = np.full((1100, 850), 255, np.uint8)
+    page[100:130, 60:790] = 90  # a mid-grey bar (dark for the mask)…
+    page[108:122, 100:140] = 0  # …with black letters: nothing light inside
+    assert imaging.invert_dark_bands(page) is page
+
+
 def test_white_on_dark_titles_are_read(tmp_path: Path) -> None:
     tiff = _banded_order(tmp_path / "order.tif")
     page = TesseractEngine().read_page(tiff, "image/tiff", 1, EngineContext())
