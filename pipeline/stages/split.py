@@ -2,9 +2,9 @@
 
 A fax may carry referrals for several patients, each over one or more pages. A page that names
 a patient different from the current draft's (DOB, name, MRN), or that states a second,
-different clinical question, starts a new referral — if it carries referral evidence of its
-own (a referral page, a referring provider or a request): a clinic note or lab sheet that
-names someone else in passing, or whose name OCR misread, stays with the referral it follows.
+different clinical question, starts a new referral — if two identity values differ, or the
+page asks for something itself (a referral page, a specialty, question or urgency): a clinic
+note or lab sheet whose one name OCR misread stays with the referral it follows.
 Pages that name nobody (clinical notes, reports) continue the current one. Cover sheets belong
 to no referral but are shared: their "From" block describes the referring practice for all.
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from extractors.referral_evidence import REFERRER, REQUEST
+from extractors.referral_evidence import REQUEST
 from models.evidence import Analysis, Evidence, PageEvidence
 from models.referral import Referral
 from models.vocab import DocumentType, FieldName, PageKind
@@ -94,13 +94,19 @@ def _new_referral(draft: _Draft, keys: dict[FieldName, str]) -> bool:
     )
 
 
-def _starts_referral(found: PageEvidence) -> bool:
-    """Whether a page can open a referral: a referral page, or a referrer or request on it."""
+def _opens_referral(draft: _Draft, keys: dict[FieldName, str], found: PageEvidence) -> bool:
+    """Whether a page starts a referral after ``draft``: it names someone else, and either two
+    identity values differ (another patient, not an OCR slip) or the page asks for something
+    itself (a referral page, a specialty, question or urgency on it)."""
+    if not _new_referral(draft, keys):
+        return False
+    if sum(1 for n in _IDENTITY if n in keys and n in draft.keys) >= 2:
+        return True
     if found.kind is PageKind.REFERRAL:
         return True
-    wanted = REFERRER | REQUEST
-    return any(c.name in wanted and c.confidence >= _IDENTITY_MIN_CONFIDENCE
-               for c in found.candidates)
+    return any(
+        c.name in REQUEST and c.confidence >= _IDENTITY_MIN_CONFIDENCE for c in found.candidates
+    )
 
 
 def split(analysis: Analysis, ctx: StageContext) -> Analysis:
@@ -114,7 +120,7 @@ def split(analysis: Analysis, ctx: StageContext) -> Analysis:
         if found.kind in NON_REFERRAL_KINDS or not found.text:
             continue
         keys = _keys(found)
-        if not drafts or (_new_referral(drafts[-1], keys) and _starts_referral(found)):
+        if not drafts or _opens_referral(drafts[-1], keys, found):
             drafts.append(_Draft(Evidence(shared=list(shared))))
         drafts[-1].add(found, keys)
     if not drafts and shared:  # a referral written on the cover sheet itself

@@ -92,10 +92,11 @@ def test_non_referral_documents_yield_no_draft(ctx):
 def test_a_note_naming_someone_else_without_referral_evidence_stays(ctx):
     findings = [
         _page(2, name="Jane Doe", dob="1961-03-04", referrer="Dr. Chen"),
-        _page(3, PageKind.CLINICAL_NOTES, name="Jone Dae"),  # misread name, nothing else
-        _page(4, PageKind.CLINICAL_NOTES, name="John Roe", referrer="Dr. Park"),
+        _page(3, PageKind.CLINICAL_NOTES, name="Jone Dae", referrer="Dr. Chen"),  # OCR slip
+        _page(4, PageKind.CLINICAL_NOTES, name="John Roe", dob="1950-01-01"),  # another patient
+        _page(5, PageKind.OTHER, name="Mary Major", question="Evaluate hip pain"),  # asks
     ]
-    assert [r.pages for r in _split(findings, ctx=ctx)] == [[2, 3], [4]]
+    assert [r.pages for r in _split(findings, ctx=ctx)] == [[2, 3], [4], [5]]
 
 
 def test_the_gates_doubt_rides_on_every_referral(ctx):
