@@ -27,6 +27,9 @@ from pipeline.stage import StageContext
 from pipeline.stages.find import NON_REFERRAL_KINDS
 
 _IDENTITY_MIN_CONFIDENCE = 0.5
+#: Weaker readings of a patient's identity (a name OCR half-read) are compared only when no
+#: confident value is shared: they can tell two patients apart, never merge or split alone.
+_HINT_MIN_CONFIDENCE = 0.3
 _SAME_NAME_RATIO = 80
 
 
@@ -43,24 +46,23 @@ class _Draft:
 
     evidence: Evidence = field(default_factory=Evidence)
     keys: dict[FieldName, str] = field(default_factory=dict)
+    hints: dict[FieldName, str] = field(default_factory=dict)
 
     def add(self, found: PageEvidence, keys: dict[FieldName, str]) -> None:
         """Append a page, adopting the identity values the draft does not know yet."""
         self.evidence.pages.append(found)
         for name, value in keys.items():
             self.keys.setdefault(name, value)
+        for name, value in {**_keys(found, _HINT_MIN_CONFIDENCE), **keys}.items():
+            self.hints.setdefault(name, value)
 
 
-def _keys(found: PageEvidence) -> dict[FieldName, str]:
-    """The page's most confident identity values and clinical question."""
+def _keys(found: PageEvidence, floor: float = _IDENTITY_MIN_CONFIDENCE) -> dict[FieldName, str]:
+    """The page's most confident identity values and clinical question (above ``floor``)."""
     keys: dict[FieldName, str] = {}
     for name in (*_IDENTITY, _ONCE):
         best = max(
-            (
-                c
-                for c in found.candidates
-                if c.name == name and c.confidence >= _IDENTITY_MIN_CONFIDENCE
-            ),
+            (c for c in found.candidates if c.name == name and c.confidence >= floor),
             key=lambda c: c.confidence,
             default=None,
         )
@@ -77,17 +79,24 @@ def _same(name: FieldName, a: str, b: str) -> bool:
     return a == b
 
 
-def _new_referral(draft: _Draft, keys: dict[FieldName, str]) -> bool:
+def _new_referral(draft: _Draft, keys: dict[FieldName, str], found: PageEvidence) -> bool:
     """Whether a page belongs to another referral than ``draft``.
 
     One matching identity value keeps the page (an OCR slip in a second value must not split a
     referral); otherwise any differing identity value, or a second, different clinical
-    question, starts a new referral.
+    question, starts a new referral. With no confident value in common, weaker readings of
+    the identity on both sides are compared the same way.
     """
     shared = [n for n in _IDENTITY if n in keys and n in draft.keys]
     if any(_same(n, keys[n], draft.keys[n]) for n in shared):
         return False
     if shared:
+        return True
+    hints = {**_keys(found, _HINT_MIN_CONFIDENCE), **keys}
+    weak = [n for n in _IDENTITY if n in hints and n in draft.hints]
+    if any(_same(n, hints[n], draft.hints[n]) for n in weak):
+        return False
+    if weak:
         return True
     return (
         _ONCE in keys and _ONCE in draft.keys and not _same(_ONCE, keys[_ONCE], draft.keys[_ONCE])
@@ -98,7 +107,7 @@ def _opens_referral(draft: _Draft, keys: dict[FieldName, str], found: PageEviden
     """Whether a page starts a referral after ``draft``: it names someone else, and either two
     identity values differ (another patient, not an OCR slip) or the page asks for something
     itself (a referral page, a specialty, question or urgency on it)."""
-    if not _new_referral(draft, keys):
+    if not _new_referral(draft, keys, found):
         return False
     if sum(1 for n in _IDENTITY if n in keys and n in draft.keys) >= 2:
         return True

@@ -104,3 +104,30 @@ def test_the_gates_doubt_rides_on_every_referral(ctx):
     findings = [_page(1, name="Jane Doe"), _page(2, name="John Roe")]
     referrals = _split(findings, ctx=ctx, doubts=[doubt])
     assert len(referrals) == 2 and all(r.problems == [doubt] for r in referrals)
+
+
+def _weak_name(found: PageEvidence, name: str) -> PageEvidence:
+    """The page with a name OCR half-read (confidence 0.38)."""
+    weak = Candidate(FieldName.PATIENT_NAME, name, 0.38, found.number, 0, 1, "test")
+    return PageEvidence(found.page, [*found.candidates, weak])
+
+
+def test_half_read_names_tell_patients_apart_when_nothing_else_is_shared(ctx):
+    findings = [
+        _weak_name(
+            _page(2, PageKind.OTHER, mrn="4471203", question="Hip pain, arthroplasty?"),
+            "Walters, Henrietta",
+        ),
+        _page(3, PageKind.CLINICAL_NOTES, dob="1957-02-14"),
+        _page(4, PageKind.REFERRAL, name="Dorothy Keller"),  # a second letter: another patient
+        _weak_name(_page(5, PageKind.CLINICAL_NOTES), "Dorothy Keler"),
+    ]
+    assert [r.pages for r in _split(findings, ctx=ctx)] == [[2, 3], [4, 5]]
+
+
+def test_a_half_read_name_alone_never_splits_a_note_off(ctx):
+    findings = [
+        _page(2, name="Jane Doe", dob="1961-03-04"),
+        _weak_name(_page(3, PageKind.CLINICAL_NOTES), "Jone Dae Hospital"),
+    ]
+    assert [r.pages for r in _split(findings, ctx=ctx)] == [[2, 3]]
