@@ -23,13 +23,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def bare_document(path: Path, *, sha256: str, fax: FaxMeta | None = None) -> Document:
+def bare_document(
+    path: Path, *, sha256: str, fax: FaxMeta | None = None, source_name: str | None = None
+) -> Document:
     """A Document that only knows its file: what a quarantined input is recorded as."""
     return Document(
         sha256=sha256,
         media_type="application/octet-stream",
         size_bytes=path.stat().st_size if path.is_file() else 0,
-        source_name=path.name,
+        source_name=source_name if source_name is not None else path.name,
         source_path=str(path),
         received_at=datetime.now(UTC),
         page_count=0,

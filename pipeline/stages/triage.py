@@ -7,8 +7,9 @@ with its page and box. Negated findings ("denies chest pain") never escalate.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from models.document import Document
 from models.evidence import Analysis, Evidence
 from models.referral import Field, Reason, Referral, Source, Triage
 from models.vocab import FieldName, Specialty, Urgency
@@ -16,6 +17,15 @@ from pipeline.stage import StageContext
 
 _RANK = {Urgency.STAT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
 _DEFAULT_CONFIDENCE = 0.6
+
+
+def received_at(document: Document) -> datetime:
+    """When the fax arrived: the fax server's time (``submit --received``) when it gave one,
+    else when the file landed. Due-by clocks start here, not when processing ran."""
+    if document.fax is not None and document.fax.received is not None:
+        received = document.fax.received
+        return received if received.tzinfo is not None else received.replace(tzinfo=UTC)
+    return document.received_at
 
 
 def due_by(received: datetime, urgency: Urgency, ctx: StageContext) -> datetime:
@@ -51,7 +61,7 @@ def _flag_reasons(evidence: Evidence) -> list[tuple[Urgency, Reason]]:
 
 def triage(analysis: Analysis, ctx: StageContext) -> Analysis:
     """Triage every referral of the document; due-by counts from the document's receipt."""
-    received = analysis.document.received_at
+    received = received_at(analysis.document)
     return analysis.with_referrals(
         [triage_referral(r, ctx, received=received) for r in analysis.referrals]
     )
