@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.document import Document, Page
 from models.referral import Referral
+from models.storage import append_only, review_tables  # noqa: F401  (guards, tables)
 from models.storage.tables import AuditRow, Base, DeliveryRow, DocumentRow, PageRow, ReferralRow
 from models.vocab import DocumentStatus
 
@@ -160,10 +161,13 @@ class Store:
         entity: str,
         entity_id: str,
         detail: dict[str, Any] | None = None,
+        origin: str | None = None,
     ) -> None:
         """Append to the audit log. ``detail`` must hold ids and names, never field values."""
         with self.session() as s:
-            s.add(self._audit_row(actor, action, entity, entity_id, detail))
+            row = self._audit_row(actor, action, entity, entity_id, detail)
+            row.origin = origin
+            s.add(row)
 
     # -- reads --------------------------------------------------------------------------
     def document_by_sha(self, sha256: str) -> DocumentRow | None:

@@ -10,8 +10,8 @@ from typing import Any
 import phonenumbers
 import simple_icd_10_cm as icd
 import yaml
-from extractors.fields.npi import npi_is_valid
 
+from extractors.fields.npi import npi_is_valid
 from models.referral import Problem, Referral
 from models.vocab import FieldName
 from pipeline.stage import StageContext
@@ -106,6 +106,14 @@ def _validity(referral: Referral, today: date) -> list[Problem]:
         if not icd.is_valid_item(str(code)):
             bad(FieldName.REFERRAL_DIAGNOSES, f"not an ICD-10-CM code: {code}")
     return problems
+
+
+def field_problems(referral: Referral, today: date) -> list[Problem]:
+    """The validity problems of a referral's current values (reviewed values win).
+
+    The review workspace re-checks a corrected referral with exactly the pipeline's rules.
+    """
+    return _validity(referral, today)
 
 
 def _low_confidence(referral: Referral, threshold: float) -> list[Problem]:
