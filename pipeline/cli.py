@@ -78,28 +78,6 @@ def _summary_line(result: ProcessResult) -> str:
     return f"processed   {result.source}{dup}: " + "; ".join(parts)
 
 
-def cmd_queue(args: argparse.Namespace) -> int:
-    """Print the review queue, most urgent first."""
-    from models.storage import Store
-    from pipeline.settings import get_settings
-
-    store = Store(get_settings().effective_database_url)
-    rows = store.queue(status=None if args.all else "needs_review")
-    print(
-        f"{'referral':10} {'urgency':8} {'specialty':24} {'due by':17} {'pages':8} "
-        f"{'problems':8} source"
-    )
-    for row in rows:
-        due = row["due_by"].strftime("%Y-%m-%d %H:%M") if row["due_by"] else "-"
-        pages = ",".join(str(p) for p in row["pages"])
-        print(
-            f"{row['id'][:8]:10} {row['urgency'] or '-':8} {row['specialty'] or '-':24} "
-            f"{due:17} {pages:8} {row['problems']:<8} {row['source']}"
-        )
-    print(f"{len(rows)} referral(s)")
-    return 0
-
-
 def cmd_watch(args: argparse.Namespace) -> int:
     """Watch an inbox folder; embedded workers unless INTAKE_BROKER_URL is set."""
     from pipeline.settings import get_settings
@@ -166,29 +144,59 @@ def cmd_status(args: argparse.Namespace) -> int:
     return show_status(settings, inbox, as_json=args.json)
 
 
+def _common() -> argparse.ArgumentParser:
+    """``-v``/``-q`` accepted before and after the sub-command (SUPPRESS: no clobbering)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="debug logs"
+    )
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="warnings only; no progress lines",
+    )
+    return common
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("referral-intake")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (kept separate so tests can inspect it)."""
+    from pipeline import cli_ops
+
+    common = _common()
     parser = argparse.ArgumentParser(
-        prog="intake", description="Referral intake: read faxed and scanned referrals."
+        prog="intake",
+        description="Referral intake: read faxed and scanned referrals.",
+        parents=[common],
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.set_defaults(verbose=False, quiet=False)
+    parser.add_argument("--version", action="version", version=f"intake {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("process", help="process files and store the referrals")
+    p = sub.add_parser("process", help="process files and store the referrals", parents=[common])
     p.add_argument("files", nargs="+", help="PDF/TIFF/PNG/JPEG files or folders")
     p.add_argument("--json", action="store_true", help="print one JSON object per input")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_process)
-    q = sub.add_parser("queue", help="list referrals waiting for review")
-    q.add_argument("--all", action="store_true", help="every status, not only needs_review")
-    q.set_defaults(func=cmd_queue)
-    w = sub.add_parser("watch", help="watch an inbox folder and process what lands there")
+    w = sub.add_parser(
+        "watch", help="watch an inbox folder and process what lands there", parents=[common]
+    )
     w.add_argument("inbox", nargs="?", help="folder to watch (default: INTAKE_INBOX)")
     w.add_argument("--polling", action="store_true", help="poll (NFS/SMB) instead of inotify")
     w.add_argument("--threads", type=int, help="in-process worker threads (0: watch only)")
     w.add_argument("--until-idle", action="store_true", help="exit once the inbox is done")
-    w.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     w.set_defaults(func=cmd_watch)
-    s = sub.add_parser("submit", help="hand a received fax to the inbox (fax-server hook)")
+    s = sub.add_parser(
+        "submit", help="hand a received fax to the inbox (fax-server hook)", parents=[common]
+    )
     s.add_argument("file", help="the received PDF/TIFF")
     s.add_argument("--inbox", help="inbox folder (default: INTAKE_INBOX)")
     s.add_argument("--sender-fax", help="caller's fax number")
@@ -198,24 +206,37 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--pages", type=int, help="pages the fax server received")
     s.add_argument("--name", help="file name in the inbox (default: the file's)")
     s.set_defaults(func=cmd_submit)
-    k = sub.add_parser("worker", help="run workers on the shared Redis broker")
+    k = sub.add_parser("worker", help="run workers on the shared Redis broker", parents=[common])
     k.add_argument("-p", "--processes", type=int, default=1, help="worker processes")
     k.add_argument("-t", "--threads", type=int, default=0, help="threads per process")
     k.set_defaults(func=cmd_worker)
-    t = sub.add_parser("status", help="inbox backlog, in-flight work, failures, throughput")
+    t = sub.add_parser(
+        "status", help="inbox backlog, in-flight work, failures, throughput", parents=[common]
+    )
     t.add_argument("--inbox", help="inbox folder (default: INTAKE_INBOX)")
     t.add_argument("--json", action="store_true", help="one JSON object")
     t.set_defaults(func=cmd_status)
+    cli_ops.add_commands(sub, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``intake`` console script."""
+    """Entry point of the ``intake`` console script.
+
+    A wrong setting (environment or ``INTAKE_CONFIG`` file) is one line on stderr and exit
+    code 2, before any work; logs are INFO by default, ``-v`` DEBUG, ``-q`` WARNING.
+    """
+    from pipeline.logs import configure_logging
+    from pipeline.settings import SettingsProblem, get_settings
+
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    try:
+        settings = get_settings()
+    except SettingsProblem as exc:
+        print(f"intake: bad setting: {exc}", file=sys.stderr)
+        return 2
+    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    configure_logging(level, settings.log_format)
     return int(args.func(args))
 
 

@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 from extractors.registry import read_page as engine_read_page
-
 from models.document import Document, Page
 from pipeline.stage import StageContext
 
