@@ -160,6 +160,14 @@ class Store:
             return SaveOutcome(row.id, created=False, referral_ids=[])
         return SaveOutcome(str(document.id), created=True, referral_ids=[])
 
+    def add_referrals(self, referrals: list[Referral]) -> list[str]:
+        """Store referrals found later in an already stored document (a re-typed one)."""
+        now = _now()
+        with self.session() as s:
+            for referral in referrals:
+                s.add(self._referral_row(referral, now))
+        return [str(r.id) for r in referrals]
+
     def audit(
         self,
         actor: str,
