@@ -101,6 +101,7 @@ def get_referral(request: Request, referral_id: str, actor: CurrentActor) -> dic
     """One referral (viewing it is audited)."""
     detail = _run(referral_detail, request, referral_id)
     actions.record(request.app.state.store, actor, "referral.view", "referral", referral_id)
+    detail["history"] = actions.history(request.app.state.store, referral_id)
     return detail
 
 
