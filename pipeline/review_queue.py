@@ -40,6 +40,11 @@ def facets(row: ReferralRow, doc: DocumentRow, index: ReferralIndexRow | None = 
     """The index row of a referral (new, or ``index`` refreshed in place)."""
     data = row.data
     index = index or ReferralIndexRow(referral_id=row.id)
+    index.document_id = row.document_id
+    index.status = row.status
+    index.urgency = row.urgency
+    index.specialty = row.specialty
+    index.due_by = row.due_by
     index.urgency_rank = URGENCY_RANK.get(row.urgency or "", 3)
     index.patient_name = str(_value(data, "patient.name") or "")[:256]
     index.dob = str(_value(data, "patient.dob") or "")[:10]
@@ -56,6 +61,9 @@ def facets(row: ReferralRow, doc: DocumentRow, index: ReferralIndexRow | None = 
 def sync_index(store: Store) -> int:
     """Index referrals stored since the last read; returns how many were added."""
     with store.session() as s:
+        known = s.scalar(select(func.count()).select_from(ReferralIndexRow))
+        if known == s.scalar(select(func.count()).select_from(ReferralRow)):
+            return 0
         rows = s.execute(
             select(ReferralRow, DocumentRow)
             .join(DocumentRow, DocumentRow.id == ReferralRow.document_id)
@@ -96,11 +104,11 @@ class QueueFilter:
 
 def _where(query: Select[Any], f: QueueFilter, now: datetime, *, skip: str = "") -> Select[Any]:
     if f.status and skip != "status":
-        query = query.where(ReferralRow.status == f.status)
+        query = query.where(ReferralIndexRow.status == f.status)
     if f.urgency and skip != "urgency":
-        query = query.where(ReferralRow.urgency == f.urgency)
+        query = query.where(ReferralIndexRow.urgency == f.urgency)
     if f.specialty and skip != "specialty":
-        query = query.where(ReferralRow.specialty == f.specialty)
+        query = query.where(ReferralIndexRow.specialty == f.specialty)
     if f.missing:
         query = query.where(ReferralIndexRow.missing.contains(f.missing))
     if f.received_from:
@@ -114,18 +122,17 @@ def _where(query: Select[Any], f: QueueFilter, now: datetime, *, skip: str = "")
     if f.claimed_by:
         query = query.where(ClaimRow.user_name == f.claimed_by, ClaimRow.expires_at > now)
     if f.overdue:
-        query = query.where(ReferralRow.due_by < now)
+        query = query.where(ReferralIndexRow.due_by < now)
     if f.ids is not None:
-        query = query.where(ReferralRow.id.in_(f.ids))
+        query = query.where(ReferralIndexRow.referral_id.in_(f.ids))
     return query
 
 
 def _base(columns: list[Any]) -> Select[Any]:
     return (
         select(*columns)
-        .select_from(ReferralRow)
-        .join(ReferralIndexRow, ReferralIndexRow.referral_id == ReferralRow.id)
-        .outerjoin(ClaimRow, ClaimRow.referral_id == ReferralRow.id)
+        .select_from(ReferralIndexRow)
+        .outerjoin(ClaimRow, ClaimRow.referral_id == ReferralIndexRow.referral_id)
     )
 
 
@@ -138,12 +145,12 @@ def list_referrals(
     per_page = max(1, min(per_page, 200))
     page = max(1, page)
     columns = [
-        ReferralRow.id,
-        ReferralRow.document_id,
-        ReferralRow.status,
-        ReferralRow.urgency,
-        ReferralRow.specialty,
-        ReferralRow.due_by,
+        ReferralIndexRow.referral_id.label("id"),
+        ReferralIndexRow.document_id,
+        ReferralIndexRow.status,
+        ReferralIndexRow.urgency,
+        ReferralIndexRow.specialty,
+        ReferralIndexRow.due_by,
         ReferralIndexRow.patient_name,
         ReferralIndexRow.received_at,
         ReferralIndexRow.sender_fax,
@@ -154,7 +161,9 @@ def list_referrals(
     ]
     query = (
         _where(_base(columns), f, now)
-        .order_by(ReferralIndexRow.urgency_rank, ReferralRow.due_by, ReferralRow.id)
+        .order_by(
+            ReferralIndexRow.urgency_rank, ReferralIndexRow.due_by, ReferralIndexRow.referral_id
+        )
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
@@ -166,12 +175,12 @@ def list_referrals(
                 s.execute(_where(_base([col, func.count()]), f, now, skip=name).group_by(col)).all()
             )
             for name, col in (
-                ("status", ReferralRow.status),
-                ("urgency", ReferralRow.urgency),
-                ("specialty", ReferralRow.specialty),
+                ("status", ReferralIndexRow.status),
+                ("urgency", ReferralIndexRow.urgency),
+                ("specialty", ReferralIndexRow.specialty),
             )
         }
-        overdue = _where(_base([func.count()]), f, now).where(ReferralRow.due_by < now)
+        overdue = _where(_base([func.count()]), f, now).where(ReferralIndexRow.due_by < now)
         counts["overdue"] = s.scalar(overdue) or 0
     items = [_item(r, now) for r in rows]
     return {

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.storage.tables import Base
@@ -93,10 +103,16 @@ class ReferralIndexRow(Base):
     """Denormalised facets of a referral for queue filters and search (derived, rebuildable)."""
 
     __tablename__ = "referral_index"
+    __table_args__ = (Index("ix_referral_index_queue", "status", "urgency_rank", "due_by"),)
 
     referral_id: Mapped[str] = mapped_column(
         ForeignKey("referrals.id", ondelete="CASCADE"), primary_key=True
     )
+    document_id: Mapped[str] = mapped_column(String(36), default="")
+    status: Mapped[str] = mapped_column(String(16), default="", index=True)
+    urgency: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    specialty: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    due_by: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     urgency_rank: Mapped[int] = mapped_column(Integer, index=True)
     patient_name: Mapped[str] = mapped_column(String(256), default="")
     dob: Mapped[str] = mapped_column(String(10), default="", index=True)

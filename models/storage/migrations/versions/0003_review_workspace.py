@@ -90,6 +90,11 @@ def upgrade() -> None:
     op.create_table(
         "referral_index",
         sa.Column("referral_id", sa.String(36), nullable=False),
+        sa.Column("document_id", sa.String(36), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("urgency", sa.String(16), nullable=True),
+        sa.Column("specialty", sa.String(32), nullable=True),
+        sa.Column("due_by", _TS, nullable=True),
         sa.Column("urgency_rank", sa.Integer(), nullable=False),
         sa.Column("patient_name", sa.String(256), nullable=False),
         sa.Column("dob", sa.String(10), nullable=False),
@@ -104,8 +109,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["referral_id"], ["referrals.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("referral_id"),
     )
-    for column in ("urgency_rank", "dob", "mrn", "sender_fax", "received_at"):
+    for column in ("status", "urgency_rank", "dob", "mrn", "sender_fax", "received_at"):
         op.create_index(f"ix_referral_index_{column}", "referral_index", [column])
+    op.create_index(
+        "ix_referral_index_queue", "referral_index", ["status", "urgency_rank", "due_by"]
+    )
     with op.batch_alter_table("audit_log") as batch:
         batch.add_column(sa.Column("origin", sa.String(64), nullable=True))
     for sql in GUARD_SQL.get(op.get_bind().dialect.name, []):
