@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,18 +15,42 @@ from typing import TYPE_CHECKING
 from extractors.base import DOCUMENT_SUFFIXES
 
 if TYPE_CHECKING:
-    from pipeline.runner import ProcessResult
+    from pipeline.results import ProcessResult
 
 
-def _expand(paths: Sequence[str]) -> list[Path]:
-    """Files as given; folders expand to the documents inside them (sorted)."""
-    out: list[Path] = []
+def _expand(paths: Sequence[str]) -> list[tuple[str, Path | None]]:
+    """(source as given, path to process) per input; a folder stands for the documents in it.
+
+    Nothing is opened or followed here (``lstat`` only). A path is ``None`` when there is
+    nothing to process: it does not exist, or it is a folder with no document in it.
+    Sub-folders of a folder are not entered.
+    """
+    out: list[tuple[str, Path | None]] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES))
-        else:
-            out.append(path)
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            out.append((raw, None))
+            continue
+        except OSError:
+            mode = 0
+        if not stat.S_ISDIR(mode):
+            out.append((raw, path))
+            continue
+        try:
+            children = sorted(path.iterdir())
+        except OSError:
+            children = []
+        sep = "" if raw.endswith("/") else "/"
+        found = [
+            (f"{raw}{sep}{child.name}", child)
+            for child in children
+            if child.suffix.lower() in DOCUMENT_SUFFIXES
+            and not child.name.startswith(".")
+            and not stat.S_ISDIR(child.lstat().st_mode)
+        ]
+        out.extend(found or [(raw, path)])
     return out
 
 
@@ -35,34 +61,66 @@ def _progress_printer(index: int, total: int) -> Callable[[str, float], None]:
     return report
 
 
+def _print(result: ProcessResult, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result.to_contract(), ensure_ascii=False), flush=True)
+    else:
+        print(_summary_line(result), flush=True)
+
+
 def cmd_process(args: argparse.Namespace) -> int:
-    """Process files, store the results, print JSON lines or a summary."""
+    """Process files, store the results, print JSON lines or a summary.
+
+    Inputs are looked at before anything heavy is loaded: a call whose inputs do not exist
+    answers at once. Every input gets its line, in the order given.
+    """
+    from models.fs import safe_name
+    from pipeline.results import not_found
+
+    inputs = _expand(args.files)
+    if all(path is None for _, path in inputs):
+        for raw, _ in inputs:
+            _print(not_found(safe_name(raw)), as_json=args.json)
+        return 1
+    os.umask(0o077)  # a second line of defence: every writer also sets its mode
     from models.storage import Store
+    from pipeline.datadir import prepare
     from pipeline.runner import process
     from pipeline.settings import get_settings
     from pipeline.stage import StageContext, no_progress
 
     settings = get_settings()
+    prepare(settings)
     store = Store(settings.effective_database_url)
-    files = _expand(args.files)
-    if not files:
-        print("intake: no input files", file=sys.stderr)
-        return 2
     show_progress = sys.stderr.isatty() and not args.quiet
     failures = 0
-    for index, path in enumerate(files, start=1):
-        report = _progress_printer(index, len(files)) if show_progress else no_progress
-        result = process(path, StageContext(settings=settings, report=report), store)
-        failures += result.status.value != "processed"
-        if args.json:
-            print(json.dumps(result.to_contract(), ensure_ascii=False), flush=True)
-        else:
-            print(_summary_line(result), flush=True)
-    return 1 if failures == len(files) else 0
+    done = 0
+    try:
+        for index, (raw, path) in enumerate(inputs, start=1):
+            shown = safe_name(raw)
+            if path is None:
+                result = not_found(shown)
+            else:
+                report = _progress_printer(index, len(inputs)) if show_progress else no_progress
+                ctx = StageContext(settings=settings, report=report)
+                result = process(path, ctx, store, source=shown)
+            failures += result.status != "processed"
+            _print(result, as_json=args.json)
+            done += 1
+    except KeyboardInterrupt:
+        print(
+            f"intake: interrupted; {done} of {len(inputs)} input(s) done, the rest untouched",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 130
+    return 1 if failures == len(inputs) else 0
 
 
 def _summary_line(result: ProcessResult) -> str:
-    if result.status.value != "processed":
+    if result.status == "not_found":
+        return f"NOT FOUND   {result.source}"
+    if result.status != "processed":
         return f"QUARANTINED {result.source}: {result.error}"
     dup = " (already processed)" if result.duplicate else ""
     if not result.referrals:
@@ -85,20 +143,26 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     inbox = Path(args.inbox) if args.inbox else settings.inbox_dir
-    return run_watch(
-        inbox,
-        settings,
-        threads=args.threads,
-        polling=True if args.polling else None,
-        until_idle=args.until_idle,
-        progress=sys.stderr.isatty() and not args.quiet,
-    )
+    os.umask(0o077)  # a second line of defence: every writer also sets its mode
+    try:
+        return run_watch(
+            inbox,
+            settings,
+            threads=args.threads,
+            polling=True if args.polling else None,
+            until_idle=args.until_idle,
+            progress=sys.stderr.isatty() and not args.quiet,
+        )
+    except ValueError as exc:
+        print(f"intake watch: {exc}", file=sys.stderr)
+        return 2
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
     """Hand a received fax and its metadata to the inbox (for fax-server hooks)."""
     from models.document import FaxMeta
     from pipeline.handoff import parse_received, submit
+    from pipeline.inbox import resolve_inbox
     from pipeline.settings import get_settings
 
     try:
@@ -109,7 +173,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
             job_id=args.job_id or None,
             pages_expected=args.pages,
         )
-        inbox = Path(args.inbox) if args.inbox else get_settings().inbox_dir
+        default = get_settings().inbox_dir
+        inbox = resolve_inbox(Path(args.inbox) if args.inbox else default, default)
         target = submit(Path(args.file), inbox, fax, name=args.name or "")
     except (OSError, ValueError) as exc:
         print(f"intake submit: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -110,6 +110,61 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _since(value: str) -> datetime:
+    """``--since``: an ISO date or date-time; a naive one is in the site's time zone."""
+    from pipeline.settings import get_settings
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use an ISO date, e.g. 2026-11-20") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=get_settings().zone)
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    """Run stored documents again; exit 1 unless every one ended processed."""
+    from models.storage import Store, history
+    from pipeline.reprocess import Refused, reprocess
+    from pipeline.settings import get_settings
+
+    if bool(args.target) == bool(args.quarantined):
+        print("intake reprocess: give a document id or sha256, or --quarantined", file=sys.stderr)
+        return 2
+    settings = get_settings()
+    store = Store(settings.effective_database_url)
+    rows = history.find_documents(
+        store, args.target, quarantined=args.quarantined, since=args.since
+    )
+    if not rows:
+        if args.quarantined:
+            print("intake reprocess: no quarantined document to retry", file=sys.stderr)
+            return 0
+        print("intake reprocess: document not found", file=sys.stderr)
+        return 1
+    failed = 0
+    for row, result in zip(
+        rows, reprocess(rows, settings, store, keep_reviewed=args.keep_reviewed), strict=True
+    ):
+        if isinstance(result, Refused):
+            failed += 1
+            line: dict[str, Any] = {
+                "document_id": row.id,
+                "sha256": row.sha256,
+                "status": "refused",
+                "error": f"reviewed: {result}",
+            }
+            print(json.dumps(line) if args.json else f"REFUSED     {row.id}: {line['error']}")
+            continue
+        failed += result.status.value != "processed"
+        if args.json:
+            print(json.dumps(result.to_contract(), ensure_ascii=False), flush=True)
+        else:
+            from pipeline.cli import _summary_line
+
+            print(_summary_line(result), flush=True)
+    return 1 if failed else 0
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -134,6 +189,21 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     q.add_argument("--page", type=_positive, help="page number (1-based), instead of --offset")
     q.add_argument("--json", action="store_true", help="one JSON object with the page")
     q.set_defaults(func=cmd_queue)
+    r = sub.add_parser(
+        "reprocess",
+        help="run stored documents again (after a fix or a setting change)",
+        parents=[common],
+    )
+    r.add_argument("target", nargs="?", help="document id or sha256 (or a unique 8+ prefix)")
+    r.add_argument("--quarantined", action="store_true", help="every quarantined document")
+    r.add_argument("--since", type=_since, help="with --quarantined: stored since this date")
+    r.add_argument(
+        "--keep-reviewed",
+        action="store_true",
+        help="keep reviewed referrals as they are (default: refuse the document)",
+    )
+    r.add_argument("--json", action="store_true", help="one JSON object per document")
+    r.set_defaults(func=cmd_reprocess)
     v = sub.add_parser("serve", help="run the review workspace (/health)", parents=[common])
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--port", type=int, default=8000)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.document import Document, Page
+from models.fs import create_private_file
 from models.referral import Referral
 from models.storage import append_only as _append_only  # noqa: F401  (audit guards)
 from models.storage import ops_tables as _ops_tables  # noqa: F401  (tables known to the models)
@@ -61,7 +62,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(database))  # 0600 from the start; SQLite's -wal follows
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
