@@ -83,7 +83,8 @@ def load(s: Session, referral_id: str) -> tuple[ReferralRow, Referral]:
     return row, Referral.model_validate(row.data)
 
 
-def _save(s: Session, row: ReferralRow, referral: Referral) -> None:
+def save(s: Session, row: ReferralRow, referral: Referral) -> None:
+    """Write a changed referral back to its row and refresh its queue facets."""
     row.data = referral.model_dump(mode="json")
     row.status = referral.status.value
     row.updated_at = now()
@@ -170,7 +171,7 @@ def correct(store: Store, referral_id: str, actor: Actor, changes: dict[str, Any
         for name, value in values.items():
             _verdict(s, referral, name, value, actor)
         updated = corrections.apply(referral, values, today)
-        _save(s, row, updated)
+        save(s, row, updated)
         audit(s, actor, "referral.edit", "referral", referral_id, fields=sorted(changes))
         return updated
 
@@ -186,7 +187,7 @@ def accept(store: Store, referral_id: str, actor: Actor, name: str) -> Referral:
             raise ReviewError("nothing was extracted for this field")
         _verdict(s, referral, field_name, field.value, actor)
         updated = corrections.apply(referral, {field_name: field.value}, _received(s, row))
-        _save(s, row, updated)
+        save(s, row, updated)
         audit(s, actor, "referral.accept_field", "referral", referral_id, field=name)
         return updated
 
@@ -200,7 +201,7 @@ def _close(s: Session, row: ReferralRow, referral: Referral, status: ReferralSta
     if referral.status != ReferralStatus.NEEDS_REVIEW:
         raise ReviewError(f"referral is already {referral.status.value}")
     updated = referral.model_copy(update={"status": status})
-    _save(s, row, updated)
+    save(s, row, updated)
     s.execute(delete(ClaimRow).where(ClaimRow.referral_id == row.id))
     return updated
 

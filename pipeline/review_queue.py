@@ -103,11 +103,11 @@ class QueueFilter:
 
 
 def _where(query: Select[Any], f: QueueFilter, now: datetime, *, skip: str = "") -> Select[Any]:
-    if f.status and skip != "status":
+    if f.status and skip != "facets":
         query = query.where(ReferralIndexRow.status == f.status)
-    if f.urgency and skip != "urgency":
+    if f.urgency and skip != "facets":
         query = query.where(ReferralIndexRow.urgency == f.urgency)
-    if f.specialty and skip != "specialty":
+    if f.specialty and skip != "facets":
         query = query.where(ReferralIndexRow.specialty == f.specialty)
     if f.missing:
         query = query.where(ReferralIndexRow.missing.contains(f.missing))
@@ -128,12 +128,43 @@ def _where(query: Select[Any], f: QueueFilter, now: datetime, *, skip: str = "")
     return query
 
 
-def _base(columns: list[Any]) -> Select[Any]:
-    return (
-        select(*columns)
-        .select_from(ReferralIndexRow)
-        .outerjoin(ClaimRow, ClaimRow.referral_id == ReferralIndexRow.referral_id)
-    )
+def _base(columns: list[Any], *, claims: bool = True) -> Select[Any]:
+    query = select(*columns).select_from(ReferralIndexRow)
+    if claims:
+        query = query.outerjoin(ClaimRow, ClaimRow.referral_id == ReferralIndexRow.referral_id)
+    return query
+
+
+_FACETS = ("status", "urgency", "specialty")
+
+
+def _counts(s: Session, f: QueueFilter, now: datetime) -> tuple[int, dict[str, Any]]:
+    """The total and the counts per facet value, from one grouped scan of the index.
+
+    Each facet's counts ignore that facet's own filter (so the status menu shows how many
+    are approved while the queue shows needs_review) and honour every other filter.
+    """
+    late = case((ReferralIndexRow.due_by < now, 1), else_=0)
+    columns = [ReferralIndexRow.status, ReferralIndexRow.urgency, ReferralIndexRow.specialty]
+    query = _where(
+        _base([*columns, late, func.count()], claims=bool(f.claimed_by)), f, now, skip="facets"
+    ).group_by(*columns, late)
+    groups = s.execute(query).all()
+    wanted = {"status": f.status, "urgency": f.urgency, "specialty": f.specialty}
+
+    def keeps(group: Any, skip: str) -> bool:
+        return all(
+            wanted[name] in (None, group[i]) for i, name in enumerate(_FACETS) if name != skip
+        )
+
+    counts: dict[str, Any] = {name: {} for name in _FACETS}
+    for group in groups:
+        for i, name in enumerate(_FACETS):
+            if keeps(group, name):
+                counts[name][group[i]] = counts[name].get(group[i], 0) + group[4]
+    inside = [g for g in groups if keeps(g, "")]
+    counts["overdue"] = sum(g[4] for g in inside if g[3])
+    return sum(g[4] for g in inside), counts
 
 
 def list_referrals(
@@ -169,23 +200,11 @@ def list_referrals(
     )
     with store.session() as s:
         rows = s.execute(query).all()
-        total = s.scalar(_where(_base([func.count()]), f, now)) or 0
-        counts = {
-            name: dict(
-                s.execute(_where(_base([col, func.count()]), f, now, skip=name).group_by(col)).all()
-            )
-            for name, col in (
-                ("status", ReferralIndexRow.status),
-                ("urgency", ReferralIndexRow.urgency),
-                ("specialty", ReferralIndexRow.specialty),
-            )
-        }
-        overdue = _where(_base([func.count()]), f, now).where(ReferralIndexRow.due_by < now)
-        counts["overdue"] = s.scalar(overdue) or 0
+        total, counts = _counts(s, f, now)
     items = [_item(r, now) for r in rows]
     return {
         "items": items,
-        "total": int(total),
+        "total": total,
         "page": page,
         "per_page": per_page,
         "counts": counts,

@@ -127,3 +127,21 @@ class AuditEntry(BaseModel):
     entity_id: str
     detail: dict[str, Any] | None
     origin: str | None
+
+
+class SplitIn(BaseModel):
+    """Pages (of this referral) that form a new referral."""
+
+    pages: list[int] = Field(min_length=1, max_length=500)
+
+
+class MergeIn(BaseModel):
+    """The referral (same document) to join into this one."""
+
+    other: str = Field(max_length=36)
+
+
+class MoveIn(BaseModel):
+    """The referral (same document) that receives the page."""
+
+    to: str = Field(max_length=36)

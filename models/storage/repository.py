@@ -161,6 +161,10 @@ class Store:
             return SaveOutcome(row.id, created=False, referral_ids=[])
         return SaveOutcome(str(document.id), created=True, referral_ids=[])
 
+    def referral_row(self, referral: Referral) -> ReferralRow:
+        """A new row for a referral (to add inside the caller's session)."""
+        return self._referral_row(referral, _now())
+
     def add_referrals(self, referrals: list[Referral]) -> list[str]:
         """Store referrals found later in an already stored document (a re-typed one)."""
         now = _now()

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 
 from models.review import RejectReason
+from models.storage.tables import DocumentRow, ReferralRow
 from models.vocab import DocumentType, FieldName, Specialty, Urgency
 from pipeline import review_actions as actions
 from pipeline.faxback import LABELS
@@ -82,6 +84,8 @@ def review_page(request: Request, referral_id: str, actor: CurrentActor) -> Resp
     for problem in detail["problems"]:
         problems.setdefault(problem["field"], []).append(problem)
     mine = detail["claim"] is None or detail["claim"]["user"] == actor.user.name
+    page_count, siblings = _document_of(store, detail["document_id"], referral_id)
+    owner = {n: s["id"] for s in siblings for n in s["pages"]}
     return render(
         request,
         "review.html",
@@ -92,7 +96,32 @@ def review_page(request: Request, referral_id: str, actor: CurrentActor) -> Resp
         low=request.app.state.settings.low_confidence,
         editable=mine and detail["status"] == "needs_review",
         reasons=[r.value for r in RejectReason],
+        page_count=page_count,
+        siblings=siblings,
+        owner=owner,
     )
+
+
+def _document_of(store: Any, document_id: str, referral_id: str) -> tuple[int, list[dict]]:
+    """The document's page count and its other referrals still in review (for regrouping)."""
+    with store.session() as s:
+        doc = s.get(DocumentRow, document_id)
+        rows = s.scalars(
+            select(ReferralRow).where(
+                ReferralRow.document_id == document_id,
+                ReferralRow.id != referral_id,
+                ReferralRow.status == "needs_review",
+            )
+        ).all()
+        siblings = [
+            {
+                "id": row.id,
+                "pages": row.data.get("pages", []),
+                "name": ((row.data.get("fields") or {}).get("patient.name") or {}).get("value"),
+            }
+            for row in rows
+        ]
+    return (doc.page_count if doc else 0), siblings
 
 
 @router.get("/documents", response_class=HTMLResponse)

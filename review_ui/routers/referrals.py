@@ -9,12 +9,13 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Res
 from fastapi.concurrency import run_in_threadpool
 
 from models.referral import Referral
+from pipeline import regroup
 from pipeline import review_actions as actions
 from pipeline.corrections import InvalidFields
 from pipeline.faxback import missing_info_pdf
 from pipeline.fhir_export import build_bundle
 from pipeline.review_queue import QueueFilter, list_referrals
-from review_ui.schemas import ClaimOut, QueuePage, ReferralOut, RejectIn
+from review_ui.schemas import ClaimOut, MergeIn, MoveIn, QueuePage, ReferralOut, RejectIn, SplitIn
 from review_ui.security import CurrentActor, authenticated
 
 router = APIRouter(
@@ -195,3 +196,26 @@ async def missing_info(request: Request, referral_id: str, actor: CurrentActor) 
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="missing-info-{referral_id[:8]}.pdf"'},
     )
+
+
+@router.post("/{referral_id}/split")
+def split(request: Request, referral_id: str, body: SplitIn, actor: CurrentActor) -> Any:
+    """Split pages off into a new referral of the same document (both re-extracted)."""
+    settings = request.app.state.settings
+    return _run(regroup.split, request.app.state.store, settings, referral_id, body.pages, actor)
+
+
+@router.post("/{referral_id}/merge")
+def merge(request: Request, referral_id: str, body: MergeIn, actor: CurrentActor) -> Any:
+    """Merge another referral of the same document into this one (the other: ``merged``)."""
+    settings = request.app.state.settings
+    return _run(regroup.merge, request.app.state.store, settings, referral_id, body.other, actor)
+
+
+@router.post("/{referral_id}/pages/{number}/move")
+def move_page(
+    request: Request, referral_id: str, number: int, body: MoveIn, actor: CurrentActor
+) -> Any:
+    """Move one page to another referral of the same document."""
+    store, settings = request.app.state.store, request.app.state.settings
+    return _run(regroup.move_page, store, settings, referral_id, number, body.to, actor)

@@ -53,7 +53,23 @@
       if (kind === "approve") return approve();
       if (kind === "reject") return reject();
       if (kind === "release") return release();
+      if (kind === "split" || kind === "move" || kind === "merge") return regroup(kind);
     });
+    async function regroup(kind) {
+      const pages = Array.from(review.querySelectorAll("input.pick:checked")).map((c) => Number(c.value));
+      const other = (document.getElementById("sibling") || {}).value;
+      let res;
+      if (kind === "split") res = await api("POST", `/api/referrals/${id}/split`, { pages });
+      else if (kind === "merge") res = await api("POST", `/api/referrals/${id}/merge`, { other });
+      else {
+        for (const n of pages) {
+          res = await api("POST", `/api/referrals/${id}/pages/${n}/move`, { to: other });
+          if (!res.ok) break;
+        }
+      }
+      if (!res) { flash("select pages first", true); return; }
+      if (res.ok) location.reload(); else flash((res.data && (typeof res.data.detail === "string" ? res.data.detail : JSON.stringify(res.data.detail))) || "not done", true);
+    }
     review.addEventListener("focusin", (e) => { const row = e.target.closest("tr.field"); if (row) select(row.dataset.field, false); });
     review.addEventListener("keydown", (e) => { if (e.key === "Enter" && e.target.matches("input.value")) { e.preventDefault(); save(e.target.closest("tr.field")); } if (e.key === "Escape") e.target.blur(); });
 

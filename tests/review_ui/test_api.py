@@ -311,3 +311,50 @@ def admin_once(processed, tmp_path_factory):
     accounts.add_user(app.state.store, "ada", "admin", PASSWORD)
     client = sign_in(app, "ada")
     return client, client.get("/api/referrals").json()["items"][0]["id"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_no_5xx_on_any_route_of_the_schema(admin_once, data):
+    """Every operation of the OpenAPI schema, with arbitrary path values and JSON bodies."""
+    import re as _re
+
+    client, rid = admin_once
+    routes = [
+        (m.upper(), p)
+        for p, ms in client.app.openapi()["paths"].items()
+        for m in ms
+        if p != "/health"
+    ]
+    method, path = data.draw(st.sampled_from(routes))
+    value = data.draw(
+        st.one_of(
+            st.just(rid),
+            st.text(
+                alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="/?#%"),
+                min_size=1,
+                max_size=20,
+            ),
+        )
+    )
+    url = _re.sub(r"\{[^}]+\}", value, path)
+    body = data.draw(
+        st.one_of(
+            st.none(),
+            st.dictionaries(
+                st.text(max_size=20),
+                st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none()),
+                max_size=3,
+            ),
+        )
+    )
+    headers = {"X-CSRF-Token": client.csrf}
+    if method in ("POST", "PATCH") and path == "/api/documents":
+        response = client.post(
+            url, headers=headers, files=[("files", ("x.pdf", b"%PDF-1", "application/pdf"))]
+        )
+    elif body is None:
+        response = client.request(method, url, headers=headers)
+    else:
+        response = client.request(method, url, headers=headers, json=body)
+    assert response.status_code < 500, (method, url, response.status_code)
