@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     broker_heartbeat_s: float = Field(
         default=60.0, description="Redis: a worker silent this long is dead; its work is requeued."
     )
+    # -- hostile input (issue 7) ---------------------------------------------------------
+    pdf_memory_mb: int = Field(
+        default=2048, description="Address-space limit of the PDF sandbox process (bombs)."
+    )
+    pdf_time_limit_s: float = Field(
+        default=60.0, description="Time limit of one PDF sandbox request (open/read one page)."
+    )
     # -- operations (issue 7) -------------------------------------------------------------
     retention_days: int | None = Field(
         default=None, ge=1, description="`intake purge` removes documents older than this."

@@ -99,6 +99,11 @@ def _triage_block(pen: Pen, case: Case, rng: random.Random, y: float, style: str
         pen.text(x, y, "Priority:", bold=True)
         pen.options(x + 120, y, ["Routine", "Urgent", "STAT"], None, style, columns=3, col_width=90)
         y += pen.size * 2
+    if rng.random() < 0.35:  # a visit-type group: marks that are neither specialty nor urgency
+        visits = ["Consult only", "Consult & treat", "Second opinion", "Procedure"]
+        pen.text(x, y, "Visit type:", bold=True)
+        pen.options(x + 120, y, visits, rng.randrange(4), style, columns=4, col_width=100)
+        y += pen.size * 2
     return y
 
 
