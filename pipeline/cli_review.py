@@ -12,13 +12,11 @@ from models.review import Role
 
 
 def _store() -> Any:
-    from models.storage import Store
+    """The migrated store in a private data folder (as every writing command opens it)."""
+    from pipeline.cli_ops import open_store
     from pipeline.settings import get_settings
 
-    settings = get_settings()
-    if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Store(settings.effective_database_url)
+    return open_store(get_settings())
 
 
 def _read_password(args: argparse.Namespace) -> str:

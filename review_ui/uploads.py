@@ -9,6 +9,7 @@ referrals appear. Bad files end quarantined with a reason, exactly as from the i
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import threading
@@ -42,9 +43,9 @@ class Uploads:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         safe = _SAFE.sub("_", Path(name or "upload").name)[-120:] or "upload"
         target = folder / safe
-        with target.open("wb") as out:
-            copied = shutil.copyfileobj(stream, out, 1 << 20)
-        del copied
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(stream, out, 1 << 20)
         status = {"id": upload_id, "status": "queued"}
         if target.stat().st_size > max_bytes:
             shutil.rmtree(folder, ignore_errors=True)

@@ -331,7 +331,9 @@ def test_no_5xx_on_any_route_of_the_schema(admin_once, data):
         st.one_of(
             st.just(rid),
             st.text(
-                alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="/?#%"),
+                alphabet=st.characters(
+                    blacklist_categories=["Cs", "Cc"], blacklist_characters="/?#%"
+                ),
                 min_size=1,
                 max_size=20,
             ),
