@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 
 from models.storage import Store
@@ -150,3 +151,30 @@ def test_purge_by_age_and_retention(tmp_path):
     assert [t.reason for t in tombstones(store)] == ["retention"]
     missing = _cli(settings, "purge", "f" * 64)
     assert missing.returncode == 1 and "not found" in missing.stderr
+
+
+@pytest.mark.postgres
+def test_purge_on_postgresql_removes_every_row(tmp_path, fresh_pg):
+    from sqlalchemy import func
+
+    from models.storage.tables import DeliveryRow, PageRow, ReferralRow
+    from pipeline.purge import purge, select_targets
+
+    settings = fast_settings(tmp_path, database_url=fresh_pg)
+    store = Store(fresh_pg)
+    done = process(LETTER, StageContext(settings=settings), store)
+    kept = process(OTHER, StageContext(settings=settings), store)
+    targets, missing, reason = select_targets(store, settings, [done.sha256], None)
+    assert missing == [] and reason == "request"
+    purge(store, settings, targets, actor="test", reason=reason)
+    with store.session() as s:
+        for table, column in (
+            (DocumentRow, DocumentRow.sha256 == done.sha256),
+            (PageRow, PageRow.document_id == done.document_id),
+            (ReferralRow, ReferralRow.document_id == done.document_id),
+            (DeliveryRow, DeliveryRow.sha256 == done.sha256),
+        ):
+            assert s.scalar(select(func.count()).select_from(table).where(column)) == 0
+    assert [t.purged_by for t in tombstones(store, done.sha256)] == ["test"]
+    assert store.document_by_sha(kept.sha256) is not None
+    assert not (settings.pages_dir / done.document_id).exists()
