@@ -112,6 +112,14 @@ def _validity(referral: Referral, today: date) -> list[Problem]:
     return problems
 
 
+def field_problems(referral: Referral, today: date) -> list[Problem]:
+    """The validity problems of a referral's current values (reviewed values win).
+
+    The review workspace re-checks a corrected referral with exactly the pipeline's rules.
+    """
+    return _validity(referral, today)
+
+
 def _low_confidence(referral: Referral, threshold: float) -> list[Problem]:
     return [
         Problem(
