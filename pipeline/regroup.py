@@ -15,6 +15,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from models.evidence import Analysis, Evidence
 from models.referral import Referral
 from models.storage import Store
 from models.storage.tables import DocumentRow, ReferralRow
@@ -27,7 +28,6 @@ from pipeline.stages.check import check
 from pipeline.stages.classify import classify
 from pipeline.stages.extract import extract
 from pipeline.stages.find import find
-from pipeline.stages.split import Draft
 from pipeline.stages.triage import triage
 
 
@@ -47,19 +47,25 @@ def extract_groups(
             raise actions.NotFound("no such document")
         document = stored_document(store, row)
     ctx = StageContext(settings=settings)
-    document = classify(document, ctx).model_copy(update={"document_type": DocumentType.REFERRAL})
-    findings = {f.page: f for f in find(document, ctx)}
-    covers = [f for f in findings.values() if f.kind == PageKind.COVER_SHEET]
-    out = []
-    for pages in groups:
-        draft = Draft(shared=[c for c in covers if c.page not in pages])
-        for number in sorted(pages):
-            draft.add(findings[number], {})
-        referral = extract(document, draft, ctx)
-        referral = triage(referral, document, draft, ctx)
-        text = "\n".join(f.text for f in draft.findings)
-        out.append(check(referral, ctx, text=text, today=document.received_at.date()))
-    return out
+    forced = document.model_copy(update={"document_type": DocumentType.REFERRAL})
+    analysis = find(classify(Analysis(document=forced), ctx), ctx)
+    found = {p.number: p for p in analysis.pages}
+    covers = [p for p in analysis.pages if p.kind == PageKind.COVER_SHEET]
+    referrals = [
+        Referral(
+            document_id=document.id,
+            pages=sorted(pages),
+            evidence=Evidence(
+                pages=[found[number] for number in sorted(pages)],
+                shared=[c for c in covers if c.number not in pages],
+            ),
+        )
+        for pages in groups
+    ]
+    analysis = analysis.with_referrals(referrals)
+    for stage in (extract, triage, check):
+        analysis = stage(analysis, ctx)
+    return analysis.referrals
 
 
 def _open(s: Session, referral_id: str, actor: actions.Actor) -> tuple[ReferralRow, Referral]:

@@ -8,9 +8,10 @@ non-blank pages, so a re-typed document always reaches the queue.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from models.document import Document, FaxMeta
+from models.evidence import Analysis, Evidence
 from models.referral import Referral
 from models.storage import Store
 from models.storage.tables import DocumentRow
@@ -20,7 +21,7 @@ from pipeline.stages.check import check
 from pipeline.stages.classify import classify
 from pipeline.stages.extract import extract
 from pipeline.stages.find import find
-from pipeline.stages.split import Draft, split
+from pipeline.stages.split import split
 from pipeline.stages.triage import triage
 
 
@@ -43,20 +44,17 @@ def stored_document(store: Store, row: DocumentRow) -> Document:
 
 def extract_referrals(document: Document, ctx: StageContext) -> list[Referral]:
     """Referrals of a document staff declared a referral."""
-    document = classify(document, ctx).model_copy(update={"document_type": DocumentType.REFERRAL})
-    findings = find(document, ctx)
-    drafts = split(document, findings, ctx)
-    if not drafts:
-        draft = Draft()
-        for found in findings:
-            if found.text:
-                draft.add(found, {})
-        drafts = [draft] if draft.pages else []
-    referrals = []
-    received = document.received_at or datetime.now(UTC)
-    for draft in drafts:
-        referral = extract(document, draft, ctx)
-        referral = triage(referral, document, draft, ctx)
-        text = "\n".join(f.text for f in draft.findings)
-        referrals.append(check(referral, ctx, text=text, today=received.date()))
-    return referrals
+    forced = document.model_copy(update={"document_type": DocumentType.REFERRAL})
+    analysis = split(find(classify(Analysis(document=forced), ctx), ctx), ctx)
+    if not analysis.referrals:
+        pages = [found for found in analysis.pages if found.text]
+        if pages:
+            whole = Referral(
+                document_id=document.id,
+                pages=[found.number for found in pages],
+                evidence=Evidence(pages=pages),
+            )
+            analysis = analysis.with_referrals([whole])
+    for stage in (extract, triage, check):
+        analysis = stage(analysis, ctx)
+    return analysis.referrals
