@@ -83,7 +83,9 @@ def prepare(settings: Settings) -> Path:
 
     Also the process-wide limits of the PDF sandbox (a start-up concern like the folders).
     """
-    pdf_sandbox.configure(memory_mb=settings.pdf_memory_mb, time_limit_s=settings.pdf_time_limit_s)
+    pdf_sandbox.configure(
+        memory_mb=settings.pdf_memory_mb, time_limit_s=settings.pdf_time_limit_s
+    )
     data = settings.data_dir
     private_dir(data)
     tighten(data)

@@ -27,7 +27,8 @@ def _inbox_empty(inbox: Path) -> bool:
     """No file left to take (sub-folders are never taken, so they do not count)."""
     try:
         return not any(
-            is_candidate(e.name) and not e.is_dir(follow_symlinks=False) for e in os.scandir(inbox)
+            is_candidate(e.name) and not e.is_dir(follow_symlinks=False)
+            for e in os.scandir(inbox)
         )
     except FileNotFoundError:
         return True
