@@ -82,6 +82,32 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_status(args: argparse.Namespace) -> int:
+    """Record closed-loop status updates from a CSV export or a FHIR Task (JSON)."""
+    from pathlib import Path
+
+    from pipeline.cli_ops import open_store
+    from pipeline.purge import actor
+    from pipeline.settings import get_settings
+    from pipeline.status_import import import_status
+
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"intake import-status: cannot read the file ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    report = import_status(open_store(get_settings()), raw, actor())
+    log.info("import-status: %d recorded, %d skipped", report.imported, len(report.errors))
+    if args.json:
+        errors = [{"line": line, "error": msg} for line, msg in report.errors]
+        print(json.dumps({"imported": report.imported, "errors": errors}))
+    else:
+        for line, msg in report.errors:
+            print(f"line {line}: {msg}", file=sys.stderr)
+        print(f"imported {report.imported} update(s); {len(report.errors)} skipped")
+    return 1 if report.errors else 0
+
+
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     """Register this module's sub-commands on ``intake``'s sub-parser action."""
     c = sub.add_parser(
@@ -93,3 +119,11 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--json", action="store_true", help="one JSON object per action, per line")
     c.add_argument("--undo", type=int, metavar="ACTION_ID", help="reverse one clean-up action")
     c.set_defaults(func=cmd_cleanup)
+    i = sub.add_parser(
+        "import-status",
+        help="closed-loop status (360X) from a CSV export or a FHIR Task",
+        parents=[common],
+    )
+    i.add_argument("file", help="CSV (referral_id or patient+dob, status, date, note) or JSON")
+    i.add_argument("--json", action="store_true", help="one JSON object")
+    i.set_defaults(func=cmd_import_status)
