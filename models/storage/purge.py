@@ -2,8 +2,9 @@
 
 Everything keyed by the document's id or sha256 goes in one transaction — the document, its
 pages and referrals with their review rows (claims, field reviews with the reviewers'
-values, the queue index with the patient's name), deliveries, inbox arrivals, jobs and their
-pages, the re-run history —
+values, the queue index with the patient's name, clean-up actions and closed-loop status
+updates, including actions on another referral that compared it with this one), deliveries,
+inbox arrivals, jobs and their pages, the re-run history —
 and a tombstone (id, sha256, when, who, why) takes its place, with an audit entry. Audit
 entries stay: they hold ids and codes, never values. On SQLite, deleted rows are overwritten
 (``secure_delete``, set on every connection) and the write-ahead log is checkpointed and
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, text
 
+from models.storage.cleanup_tables import CleanupActionRow, ReferralStatusUpdateRow
 from models.storage.job_tables import ArrivalRow, JobPageRow, JobRow
 from models.storage.ops_tables import ProcessingRunRow, TombstoneRow
 from models.storage.repository import Store
@@ -80,8 +82,15 @@ def purge_rows(store: Store, target: Target, *, actor: str, reason: str) -> None
         s.execute(delete(DeliveryRow).where(DeliveryRow.sha256 == sha))
         s.execute(delete(ProcessingRunRow).where(ProcessingRunRow.document_id == doc_id))
         referral_ids = select(ReferralRow.id).where(ReferralRow.document_id == doc_id)
-        for review_table in (ClaimRow, FieldReviewRow, ReferralIndexRow):  # values, names
+        for review_table in (ClaimRow, FieldReviewRow, ReferralIndexRow, ReferralStatusUpdateRow):
             s.execute(delete(review_table).where(review_table.referral_id.in_(referral_ids)))
+        # a clean-up action's evidence may quote the values of both referrals it compared
+        s.execute(
+            delete(CleanupActionRow).where(
+                CleanupActionRow.referral_id.in_(referral_ids)
+                | CleanupActionRow.duplicate_of.in_(referral_ids)
+            )
+        )
         s.execute(delete(PageRow).where(PageRow.document_id == doc_id))
         s.execute(delete(ReferralRow).where(ReferralRow.document_id == doc_id))
         s.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
