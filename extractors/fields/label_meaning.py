@@ -158,13 +158,16 @@ def plausible_label(text: str) -> bool:
     )
 
 
-def meaning_of(lex: Lexicon, text: str, *, bare: bool = False) -> Match | None:
+def meaning_of(
+    lex: Lexicon, text: str, *, bare: bool = False, header_row: bool = False
+) -> Match | None:
     """The lexicon entry ``text`` means, with a score, or ``None`` when unsure or not a label.
 
     Args:
         lex: the lexicon whose wordings (and field descriptions) are the references.
         text: the label as printed, without its ":".
-        bare: the text has no ":" after it (a box heading), so a closer match is required.
+        bare: the text has no ":" after it (a box heading), so a closer match is required...
+        header_row: ...unless other cells of its row are lexicon labels (a table header row).
 
     Returns:
         A ``Match`` whose entry may be a field, a generic label, a section header, or a
@@ -174,6 +177,7 @@ def meaning_of(lex: Lexicon, text: str, *, bare: bool = False) -> Match | None:
     text = " ".join(text.split()).strip(" :;-_|")
     if not plausible_label(text):
         return None
+    bare = bare and not header_row
     memo_key = (id(lex), text.lower(), bare)
     if memo_key in _MEMO:
         return _MEMO[memo_key]

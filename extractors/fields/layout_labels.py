@@ -101,7 +101,7 @@ def _by_meaning(
     ("Patient's Name" for "Patient Surname"); when the meaning lookup is sure and disagrees,
     its label replaces the lexicon's. Without a ":", a whole cell in a row of label-like
     cells (a table's header row, a form's box captions) or a whole line in capitals (a section
-    header) is a candidate when no lexicon label touches it.
+    header) is a candidate when no lexicon label covers it whole.
     """
     segs = _segments(toks, line)
     bare_row = len(segs) >= 2 and all(
@@ -122,11 +122,12 @@ def _by_meaning(
             end, bare, delim = toks[last - 1].end - (last == colon + 1), False, "colon"
         else:
             cell = text[toks[a].start : toks[b - 1].end]
-            if inside or not (bare_row or (len(segs) == 1 and cell.isupper())):
+            covered = len(inside) == 1 and (inside[0].first, inside[0].last) == (a, b)
+            if covered or not (bare_row or (len(segs) == 1 and cell.isupper())):
                 continue
-            last, end, bare, delim, covered = b, toks[b - 1].end, True, "gap", False
+            last, end, bare, delim = b, toks[b - 1].end, True, "gap"
         start = toks[a].start
-        m = meaning_of(lex, text[start:end], bare=bare)
+        m = meaning_of(lex, text[start:end], bare=bare, header_row=bare and len(out) > 0)
         if m is None or (bare and not (m.entry.key or m.entry.generic or m.entry.header)):
             continue
         if covered and same_meaning(inside[0].entry, m.entry):
