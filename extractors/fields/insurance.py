@@ -21,6 +21,7 @@ from extractors.fields.base import add_candidate, page_of
 from extractors.fields.ids import clean_identifier
 from extractors.fields.layout import first_valid, labelled_values, ocr_confidence
 from extractors.fields.prose import checked_option
+from extractors.fields.reread import checked_identifier
 from models.vocab import FieldName
 
 __all__ = ["InsuranceComponent", "clean_payer", "known_payer"]
@@ -141,7 +142,10 @@ class InsuranceComponent:
             offset, ident, factor = found
             start, end = offset + ident.start, offset + ident.end
             conf = lv.score * factor * ident.validity * ocr_confidence(page, start, end)
-            add_candidate(doc, start, end, _ID_FIELDS[lv.label_key], ident.value, conf, EXTRACTOR)
+            value, conf, notes = checked_identifier(page, start, end, ident.value, conf, _id_of)
+            add_candidate(
+                doc, start, end, _ID_FIELDS[lv.label_key], value, conf, EXTRACTOR, notes
+            )
         if not payer_found:
             self._prose_payer(doc)
         return doc
@@ -179,3 +183,9 @@ def make_insurance(
 ) -> InsuranceComponent:
     """spaCy factory for :class:`InsuranceComponent`."""
     return InsuranceComponent(unknown_payer, prose_confidence)
+
+
+def _id_of(text: str) -> str | None:
+    """The identifier a second reading of a crop holds (for the vote)."""
+    found = clean_identifier(text)
+    return found.value if found else None
