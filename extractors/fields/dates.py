@@ -10,6 +10,7 @@ than 120 years back, and a two-digit birth year is always in the past.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,6 +20,7 @@ from spacy.tokens import Doc
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.layout import labelled_values, line_span, ocr_confidence
 from extractors.fields.ocrfix import fix_digits
+from extractors.fields.reread import checked_value, reread_unparsed
 from models.vocab import FieldName
 
 __all__ = ["DatesComponent", "ParsedDate", "parse_date"]
@@ -170,6 +172,19 @@ def parse_date(text: str, kind: str = "event", today: date | None = None) -> Par
     return min(found, key=lambda p: (p.start, -p.validity))
 
 
+_DATE_CHARS = "0123456789/-."
+
+
+def _iso_parser(kind: str) -> Callable[[str], str | None]:
+    """Text → ISO date of the given kind, for voting over second readings."""
+
+    def parse(text: str) -> str | None:
+        found = parse_date(text[:40], kind)
+        return found.iso if found is not None and found.start <= 12 else None
+
+    return parse
+
+
 class DatesComponent:
     """Marks ``patient.dob`` and ``referral.date`` candidates.
 
@@ -197,13 +212,20 @@ class DatesComponent:
                 ),
                 None,
             )
+            name = FieldName.PATIENT_DOB if kind == "dob" else FieldName.REFERRAL_DATE
             if found is None:
+                again = reread_unparsed(page, lv.start, lv.end, _iso_parser(kind), _DATE_CHARS)
+                if again is not None:  # OCR lost the date: its crop, read again
+                    add_candidate(doc, lv.start, lv.end, name, *again, EXTRACTOR, ("ocr_reread",))
                 continue
             vs, parsed, factor = found
             start, end = vs + parsed.start, vs + parsed.end
-            name = FieldName.PATIENT_DOB if kind == "dob" else FieldName.REFERRAL_DATE
             conf = lv.score * factor * parsed.validity * ocr_confidence(page, start, end)
-            add_candidate(doc, start, end, name, parsed.iso, conf, EXTRACTOR, parsed.notes)
+            chars = "" if any(c.isalpha() for c in page.text()[start:end]) else _DATE_CHARS
+            iso, conf, more = checked_value(
+                page, start, end, parsed.iso, conf, _iso_parser(kind), chars
+            )
+            add_candidate(doc, start, end, name, iso, conf, EXTRACTOR, (*parsed.notes, *more))
             used.add(start)
         self._date_lines(doc, used)
         return doc

@@ -21,7 +21,7 @@ from extractors.fields.base import add_candidate, page_of
 from extractors.fields.ids import clean_identifier
 from extractors.fields.layout import first_valid, labelled_values, ocr_confidence
 from extractors.fields.prose import checked_option
-from extractors.fields.reread import checked_identifier
+from extractors.fields.reread import checked_value
 from models.vocab import FieldName
 
 __all__ = ["InsuranceComponent", "clean_payer", "known_payer"]
@@ -142,7 +142,7 @@ class InsuranceComponent:
             offset, ident, factor = found
             start, end = offset + ident.start, offset + ident.end
             conf = lv.score * factor * ident.validity * ocr_confidence(page, start, end)
-            value, conf, notes = checked_identifier(page, start, end, ident.value, conf, _id_of)
+            value, conf, notes = checked_value(page, start, end, ident.value, conf, _id_of)
             add_candidate(
                 doc, start, end, _ID_FIELDS[lv.label_key], value, conf, EXTRACTOR, notes
             )

@@ -68,7 +68,7 @@ def vote(first: str | None, others: list[str]) -> tuple[str | None, int, int]:
     return winner, counts[winner], len(pool)
 
 
-def checked_identifier(
+def checked_value(
     page: Page,
     start: int,
     end: int,
@@ -77,7 +77,7 @@ def checked_identifier(
     parse: Callable[[str], str | None],
     whitelist: str = ID_CHARS,
 ) -> tuple[str, float, tuple[str, ...]]:
-    """``(value, confidence, notes)`` for an identifier, re-read when OCR doubted it.
+    """``(value, confidence, notes)`` for an identifier or a date, re-read when OCR doubted it.
 
     Confirmed by a majority of readings: unchanged. Changed by a majority: the majority's
     value, at most ``DOUBT_CAP``. No majority: the first value, at most ``DOUBT_CAP``.
@@ -93,3 +93,19 @@ def checked_identifier(
     if votes * 2 > voters:
         return winner, min(confidence, DOUBT_CAP), ("ocr_reread_changed",)
     return value, min(confidence, DOUBT_CAP), ("ocr_unconfirmed",)
+
+
+def reread_unparsed(
+    page: Page, start: int, end: int, parse: Callable[[str], str | None], whitelist: str
+) -> tuple[str, float] | None:
+    """``(value, confidence)`` from second readings of a labelled value nothing could parse.
+
+    Two readings agreeing give a fair confidence (0.75); one alone stays below the review
+    threshold. Only values with some digits are tried (a date or an ID, not a word).
+    """
+    if not can_reread(page) or sum(c.isdigit() for c in page.text()[start:end]) < 2:
+        return None
+    value, votes, _ = vote(None, readings(page, start, end, parse, whitelist))
+    if value is None:
+        return None
+    return value, 0.75 if votes >= 2 else DOUBT_CAP

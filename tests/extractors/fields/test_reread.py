@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.fields.npi import npi_is_valid
-from extractors.fields.reread import DOUBT_CAP, checked_identifier, vote
+from extractors.fields.reread import DOUBT_CAP, checked_value, vote
 from models.document import Page, Word
 from models.geometry import Box
 from models.vocab import TextSource
@@ -54,7 +54,7 @@ def test_truncated_identifier_is_reread_and_never_trusted(tmp_path: Path) -> Non
     crop's readings restore it, and the changed value stays below the review threshold."""
     box = _fax_normal_image(tmp_path / "p.png", "4859933")
     page = _page(tmp_path / "p.png", box, "485993", 0.71)
-    value, conf, notes = checked_identifier(page, 0, 6, "485993", 0.71, _id)
+    value, conf, notes = checked_value(page, 0, 6, "485993", 0.71, _id)
     assert value == "4859933"
     assert conf <= DOUBT_CAP
     assert notes == ("ocr_reread_changed",)
@@ -63,16 +63,16 @@ def test_truncated_identifier_is_reread_and_never_trusted(tmp_path: Path) -> Non
 def test_confirmed_identifier_keeps_its_confidence(tmp_path: Path) -> None:
     box = _fax_normal_image(tmp_path / "p.png", "4859933")
     page = _page(tmp_path / "p.png", box, "4859933", 0.8)
-    value, conf, notes = checked_identifier(page, 0, 7, "4859933", 0.8, _id)
+    value, conf, notes = checked_value(page, 0, 7, "4859933", 0.8, _id)
     assert (value, conf, notes) == ("4859933", 0.8, ("ocr_reread_confirmed",))
 
 
 def test_confident_or_text_layer_values_are_not_reread(tmp_path: Path) -> None:
     box = _fax_normal_image(tmp_path / "p.png", "4859933")
     sure = _page(tmp_path / "p.png", box, "485993", 0.95)
-    assert checked_identifier(sure, 0, 6, "485993", 0.9, _id) == ("485993", 0.9, ())
+    assert checked_value(sure, 0, 6, "485993", 0.9, _id) == ("485993", 0.9, ())
     layer = sure.model_copy(update={"text_source": TextSource.TEXT_LAYER})
-    assert checked_identifier(layer, 0, 6, "485993", 0.9, _id) == ("485993", 0.9, ())
+    assert checked_value(layer, 0, 6, "485993", 0.9, _id) == ("485993", 0.9, ())
 
 
 def test_npi_failing_its_check_digit_is_reread(tmp_path: Path, extract) -> None:
@@ -116,3 +116,41 @@ def test_npi_failing_its_check_digit_is_reread(tmp_path: Path, extract) -> None:
 )
 def test_vote(first, others, expected) -> None:
     assert vote(first, others) == expected
+
+
+def test_dob_ocr_lost_is_read_from_its_crop(tmp_path: Path, extract) -> None:
+    """GIVEN a DOB that the page OCR cut to "03/04/" WHEN extracted THEN the crop gives it."""
+    img = Image.new("L", (W, H), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(FONT), 28)
+    draw.text((200, 500), "DOB:", font=font, fill=0)
+    draw.text(TEXT_BOX, "03/04/1961", font=font, fill=0)
+    label = Box.clamped(
+        *(
+            v / s
+            for v, s in zip(draw.textbbox((200, 500), "DOB:", font=font), (W, H, W, H), strict=True)
+        )
+    )
+    value = Box.clamped(
+        *(
+            v / s
+            for v, s in zip(
+                draw.textbbox(TEXT_BOX, "03/04/1961", font=font), (W, H, W, H), strict=True
+            )
+        )
+    )
+    img.save(tmp_path / "dob.png")
+    page = Page(
+        number=1,
+        width_px=W,
+        height_px=H,
+        text_source=TextSource.OCR,
+        image_path=str(tmp_path / "dob.png"),
+        words=[
+            Word(text="DOB:", box=label, confidence=0.9),
+            Word(text="03/04/", box=value, confidence=0.4),
+        ],
+    )
+    cands = [c for c in extract(page, "intake_dates") if str(c.name) == "patient.dob"]
+    assert [c.value for c in cands] == ["1961-03-04"]
+    assert cands[0].confidence < 0.9
