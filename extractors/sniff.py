@@ -176,10 +176,16 @@ def _image_sizes(
                 count = getattr(image, "n_frames", 1)
                 _check_page_count(count, max_pages)
                 sizes = []
+                damaged: list[Rejected] = []
                 for index in range(count):
                     image.seek(index)
-                    _check_tiff_strips(image, size)
+                    try:
+                        _check_tiff_strips(image, size)
+                    except Rejected as exc:  # one bad frame fails as a page, not the file
+                        damaged.append(exc)
                     sizes.append(image.size)
+                if len(damaged) == count:
+                    raise damaged[0]
                 return sizes
     except Image.DecompressionBombError as exc:
         raise Rejected("image exceeds the pixel limit", code=ErrorCode.IMAGE_TOO_LARGE) from exc

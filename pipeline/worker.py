@@ -14,6 +14,7 @@ from pipeline.broker import QUEUES, configure_broker
 from pipeline.settings import get_settings
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # page parallelism is ours, not Tesseract's
+os.umask(0o077)  # PHI: a second line of defence, every writer also sets its mode
 
 broker = configure_broker(get_settings())
 

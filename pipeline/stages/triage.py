@@ -7,7 +7,7 @@ with its page and box. Negated findings ("denies chest pain") never escalate.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from models.document import Document
 from models.referral import Field, Reason, Referral, Source, Triage
@@ -17,6 +17,15 @@ from pipeline.stages.split import Draft
 
 _RANK = {Urgency.STAT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
 _DEFAULT_CONFIDENCE = 0.6
+
+
+def received_at(document: Document) -> datetime:
+    """When the fax arrived: the fax server's time (``submit --received``) when it gave one,
+    else when the file landed. Due-by clocks start here, not when processing ran."""
+    if document.fax is not None and document.fax.received is not None:
+        received = document.fax.received
+        return received if received.tzinfo is not None else received.replace(tzinfo=UTC)
+    return document.received_at
 
 
 def due_by(received: datetime, urgency: Urgency, ctx: StageContext) -> datetime:
@@ -95,7 +104,7 @@ def triage(referral: Referral, document: Document, draft: Draft, ctx: StageConte
             "triage": Triage(
                 urgency=urgency,
                 specialty=specialty,
-                due_by=due_by(document.received_at, urgency, ctx),
+                due_by=due_by(received_at(document), urgency, ctx),
                 reasons=reasons,
             ),
         }
