@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -85,6 +86,8 @@ def reread_crop(
     if crop is None:
         return []
     ctx = ctx or EngineContext()
+    # the crop is PHI: it goes where the page image already is (a private data folder)
+    tmp_dir = ctx.tmp_dir or Path(image_path).parent
     box_h = max(crop.shape[0] / (1 + 2 * MARGIN_Y), 1.0)
     config = "--psm 7"
     if whitelist:
@@ -92,7 +95,7 @@ def reread_crop(
     out: list[tuple[str, float]] = []
     for factor, blur in VARIANTS:
         scale = max(1.0, min(factor, TARGET_PX * factor / (3.0 * box_h)))
-        image = _temp_image(_prepared(crop, scale, blur=blur))
+        image = _temp_image(_prepared(crop, scale, blur=blur), tmp_dir)
         try:
             data = _run(
                 pytesseract.image_to_data,
