@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 OPENER_REACH = 0.15  # page heights a "From: …" / "Patient: …" label scopes the lines below
 HEADER_GAP = 0.25  # a section name with text closer than this beside it labels that text
 LETTERHEAD_MAX = 0.25  # letterhead contact lines sit in the top quarter of a page
+COLUMN_STEP = 0.1  # page widths between the left edges of two form columns
 # Generic labels that start a form (a letterhead prints contacts, not "Name:" or "Address:").
 _FORM_GENERICS = {"name", "address", "city_state_zip", "id", "provider", "plan"}
 
@@ -120,6 +121,10 @@ class SectionFinder:
             ):
                 continue
             cands.append(sc)
+        # Two columns of blocks ("Recipient: …" | "Sender: …"): a token under the right
+        # column's opener is in that block, not in one opened further left, even one lower
+        # down or on the token's own text line (a PDF line may run across both columns).
+        cands = [sc for sc in cands if not any(o.x0 > sc.x0 + COLUMN_STEP for o in cands)]
         if not cands:
             return None
         top = max(sc.y0 for sc in cands)
