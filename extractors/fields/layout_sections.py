@@ -33,6 +33,7 @@ class Scope:
     y0: float
     line: int
     full: bool
+    beside: bool = False  # opened by "Label: value": the value sits beside the label
 
 
 class SectionFinder:
@@ -58,7 +59,10 @@ class SectionFinder:
             if self._is_header(lab):
                 full.append(Scope(sec, lab.first, t.x0, t.y0, t.line, full=True))
             elif lab.delim != "none" and (lab.entry.key or lab.entry.header):
-                openers.append(Scope(sec, lab.first, t.x0, t.y0, t.line, full=False))
+                beside = lab.delim == "colon"
+                openers.append(
+                    Scope(sec, lab.first, t.x0, t.y0, t.line, full=False, beside=beside)
+                )
         out = list(full)
         out.extend(openers)
         return out
@@ -122,9 +126,16 @@ class SectionFinder:
                 continue
             cands.append(sc)
         # Two columns of blocks ("Recipient: …" | "Sender: …"): a token under the right
-        # column's opener is in that block, not in one opened further left, even one lower
-        # down or on the token's own text line (a PDF line may run across both columns).
-        cands = [sc for sc in cands if not any(o.x0 > sc.x0 + COLUMN_STEP for o in cands)]
+        # column's opener is in that block, not in one opened further left lower down, nor
+        # by a "Label: value" further left on its own text line (a PDF line may run across
+        # both columns). A bare heading cell ("Insurance" over its value) does scope the
+        # cells right of it on its line: that is a table's header row.
+        cands = [
+            sc
+            for sc in cands
+            if (sc.line == tok.line and not sc.beside)
+            or not any(o.x0 > sc.x0 + COLUMN_STEP and o.line != tok.line for o in cands)
+        ]
         if not cands:
             return None
         top = max(sc.y0 for sc in cands)

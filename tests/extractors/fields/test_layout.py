@@ -246,3 +246,20 @@ def test_two_columns_of_label_opened_blocks_keep_their_own_contacts(make_page) -
     assert ("referred_to.phone", "(614) 555-0300") in got
     assert not any(k.startswith("patient.") for k, _ in got)
     assert ("referring.practice", "Lakeview Orthopedics") not in got
+
+
+def test_bare_heading_cell_scopes_its_header_row(make_page) -> None:
+    """GIVEN a table header row "Insurance | ID #" under a right-column block WHEN read THEN
+    the "ID #" is the member ID (the row's heading cell scopes it), not the block's."""
+    page = make_page(
+        [
+            "Ordering Physician: Dr. Antonio Everett    NPI #: 1589614837",
+            "Office Tel: 317-740-5557                   Fax #: 770-365-5394",
+            "",
+            "Insurance                                  ID #",
+            "Molina Healthcare                          DPE033131550",
+        ]
+    )
+    got = {v.label_key: v.text for v in labelled_values(page)}
+    assert got["insurance.member_id"] == "DPE033131550"
+    assert got["insurance.payer"] == "Molina Healthcare"
