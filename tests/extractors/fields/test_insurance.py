@@ -91,3 +91,5 @@ def test_ids_and_payer_stated_in_letter_prose(make_page, extract) -> None:
 def test_member_words_without_an_id_are_not_ids(make_page, extract) -> None:
     page = make_page(["She is a member of the choir and joined a support group last year."])
     assert extract(page, "intake_insurance") == []
+    page = make_page(["Grouc No.", "GRP6174126"])  # an unread label: "GRP" is not the cue
+    assert "6174126" not in [c.value for c in extract(page, "intake_insurance")]
