@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 #: Upscaling per variant, and whether the crop is blurred before thresholding.
 VARIANTS = ((3.0, False), (2.0, True))
 #: Crop margin around the value's box, in box heights (more to the right: truncated digits).
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_Y = 0.6, 2.5, 0.35
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_Y = 0.6, 4.0, 0.35
 #: Target height of the text in the upscaled crop, px (Tesseract reads ~20-40 px best).
 TARGET_PX = 36.0
 

@@ -11,6 +11,7 @@ Only doubtful values are re-read, which keeps the fax overhead over raw Tesserac
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ DOUBTFUL_OCR = 0.85
 #: default low-confidence threshold of 0.6, so the reviewer is asked).
 DOUBT_CAP = 0.55
 DIGITS = "0123456789"
+_CUT_SHORT = re.compile(r" ?[|!/\\lI]? ?\d")
 ID_CHARS = DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
 
 
@@ -79,10 +81,13 @@ def checked_value(
 ) -> tuple[str, float, tuple[str, ...]]:
     """``(value, confidence, notes)`` for an identifier or a date, re-read when OCR doubted it.
 
-    Confirmed by a majority of readings: unchanged. Changed by a majority: the majority's
-    value, at most ``DOUBT_CAP``. No majority: the first value, at most ``DOUBT_CAP``.
+    Doubt is a low OCR confidence, or digits right after the value behind a speck
+    ("FGT256424 | 32": a "1" read as "|" cut the ID short). Confirmed by a majority of
+    readings: unchanged. Changed by a majority: the majority's value, at most ``DOUBT_CAP``.
+    No majority: the first value, at most ``DOUBT_CAP``.
     """
-    if not can_reread(page) or ocr_confidence(page, start, end) >= DOUBTFUL_OCR:
+    cut = _CUT_SHORT.match(page.text(), end) is not None
+    if not can_reread(page) or (ocr_confidence(page, start, end) >= DOUBTFUL_OCR and not cut):
         return value, confidence, ()
     others = readings(page, start, end, parse, whitelist)
     winner, votes, voters = vote(value, others)

@@ -154,3 +154,37 @@ def test_dob_ocr_lost_is_read_from_its_crop(tmp_path: Path, extract) -> None:
     cands = [c for c in extract(page, "intake_dates") if str(c.name) == "patient.dob"]
     assert [c.value for c in cands] == ["1961-03-04"]
     assert cands[0].confidence < 0.9
+
+
+def test_confident_id_cut_short_by_a_speck_is_not_trusted(tmp_path: Path) -> None:
+    """GIVEN "FGT256424132" read confidently as "FGT256424 | 32" WHEN checked THEN re-read,
+    and whatever the vote, not emitted as trusted."""
+    box = _fax_normal_image(tmp_path / "p.png", "FGT256424132")
+    w = box.x1 - box.x0
+    page = Page(
+        number=1,
+        width_px=W,
+        height_px=H,
+        text_source=TextSource.OCR,
+        image_path=str(tmp_path / "p.png"),
+        words=[
+            Word(
+                text="FGT256424",
+                box=Box.clamped(box.x0, box.y0, box.x0 + 0.75 * w, box.y1),
+                confidence=0.95,
+            ),
+            Word(
+                text="|",
+                box=Box.clamped(box.x0 + 0.76 * w, box.y0, box.x0 + 0.8 * w, box.y1),
+                confidence=0.5,
+            ),
+            Word(
+                text="32",
+                box=Box.clamped(box.x0 + 0.83 * w, box.y0, box.x1, box.y1),
+                confidence=0.9,
+            ),
+        ],
+    )
+    value, conf, notes = checked_value(page, 0, 9, "FGT256424", 0.91, _id)
+    assert notes  # it was read again
+    assert conf <= DOUBT_CAP or value == "FGT256424132"
