@@ -70,6 +70,7 @@ def reread_crop(
     *,
     whitelist: str | None = None,
     ctx: EngineContext | None = None,
+    variants: tuple[tuple[float, bool], ...] = VARIANTS,
 ) -> list[tuple[str, float]]:
     """The value under ``box`` read again in each of ``VARIANTS``: ``(text, confidence)``.
 
@@ -78,6 +79,7 @@ def reread_crop(
         box: the value's page-relative box.
         whitelist: characters Tesseract may output (e.g. digits and "/" for a date).
         ctx: language and timeout (defaults when ``None``).
+        variants: the ``(upscale, blur)`` preparations to read, in order.
 
     Returns:
         One reading per variant that produced text; empty when the image is unreadable.
@@ -93,7 +95,7 @@ def reread_crop(
     if whitelist:
         config += f" -c tessedit_char_whitelist={whitelist}"
     out: list[tuple[str, float]] = []
-    for factor, blur in VARIANTS:
+    for factor, blur in variants:
         scale = max(1.0, min(factor, TARGET_PX * factor / (3.0 * box_h)))
         image = _temp_image(_prepared(crop, scale, blur=blur), tmp_dir)
         try:

@@ -40,16 +40,26 @@ def can_reread(page: Page) -> bool:
 
 
 def readings(
-    page: Page, start: int, end: int, parse: Callable[[str], str | None], whitelist: str
+    page: Page,
+    start: int,
+    end: int,
+    parse: Callable[[str], str | None],
+    whitelist: str,
+    variants: slice = slice(None),
 ) -> list[str]:
-    """Parsed values of the second readings of ``[start, end)`` (unparseable ones dropped)."""
+    """Parsed values of the second readings of ``[start, end)`` (unparseable ones dropped).
+
+    ``variants`` picks which of ``crop_reread.VARIANTS`` to read (each is a Tesseract call).
+    """
     box = page.box_for(start, end)
     if box is None or not can_reread(page):
         return []
-    from extractors.crop_reread import reread_crop
+    from extractors.crop_reread import VARIANTS, reread_crop
 
     try:
-        texts = reread_crop(str(page.image_path), box, whitelist=whitelist)
+        texts = reread_crop(
+            str(page.image_path), box, whitelist=whitelist, variants=VARIANTS[variants]
+        )
     except Exception as exc:  # a second opinion must never lose the first
         log.warning("crop re-read failed (%s)", type(exc).__name__)
         return []
@@ -89,7 +99,9 @@ def checked_value(
     cut = _CUT_SHORT.match(page.text(), end) is not None
     if not can_reread(page) or (ocr_confidence(page, start, end) >= DOUBTFUL_OCR and not cut):
         return value, confidence, ()
-    others = readings(page, start, end, parse, whitelist)
+    others = readings(page, start, end, parse, whitelist, slice(0, 1))
+    if others != [value]:  # the first second reading did not simply confirm: one more
+        others += readings(page, start, end, parse, whitelist, slice(1, None))
     winner, votes, voters = vote(value, others)
     if winner is None or voters < 2:
         return value, min(confidence, DOUBT_CAP), ("ocr_unconfirmed",)
