@@ -236,7 +236,7 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (kept separate so tests can inspect it)."""
-    from pipeline import cli_ops
+    from pipeline import cli_ops, cli_review
 
     common = _common()
     parser = argparse.ArgumentParser(
@@ -282,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="one JSON object")
     t.set_defaults(func=cmd_status)
     cli_ops.add_commands(sub, common)
+    cli_review.add_commands(sub, common)
     return parser
 
 
@@ -302,7 +303,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
     configure_logging(level, settings.log_format)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:  # Ctrl-C while loading, before a command's own handler
+        print("intake: interrupted", file=sys.stderr, flush=True)
+        return 130
+    except Exception as exc:
+        # the database is down or its schema is not ours: one line, not a traceback
+        # (checked by module so that sqlalchemy is not imported for commands that never use it)
+        if type(exc).__module__.startswith("sqlalchemy"):
+            print(f"intake: database unreachable ({type(exc).__name__})", file=sys.stderr)
+            return 1
+        if type(exc).__name__ == "SchemaError":
+            print(f"intake: {exc}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

@@ -8,11 +8,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.vocab import ReferralStatus, Specialty, Urgency
+
+if TYPE_CHECKING:
+    from models.storage import Store
+    from pipeline.settings import Settings
+
+
+def open_store(settings: Settings) -> Store:
+    """The data folder made private (0700/0600, own OCR temp folder) and the migrated store:
+    what every command that writes under ``DATA_DIR`` does first."""
+    from models.storage import Store
+    from pipeline.datadir import prepare
+
+    os.umask(0o077)  # a second line of defence: every writer also sets its mode
+    prepare(settings)
+    return Store(settings.effective_database_url)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -21,11 +37,12 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     from models.storage.migrate import current_revision, head_revision, upgrade
     from models.storage.repository import make_engine
+    from pipeline.datadir import prepare
     from pipeline.settings import get_settings
 
     settings = get_settings()
-    if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.umask(0o077)
+    prepare(settings)
     engine = make_engine(settings.effective_database_url)
     try:
         revision = upgrade(engine) if args.action == "upgrade" else current_revision(engine)
@@ -46,11 +63,10 @@ def _local(value: datetime | None, zone: Any) -> str:
 
 def cmd_queue(args: argparse.Namespace) -> int:
     """Print one page of the review queue, most urgent first, times in INTAKE_TIMEZONE."""
-    from models.storage import Store
     from pipeline.settings import get_settings
 
     settings = get_settings()
-    store = Store(settings.effective_database_url)
+    store = open_store(settings)
     status = None if args.all else args.status
     where = {"urgency": args.urgency, "specialty": args.specialty}
     offset = args.offset if args.page is None else (args.page - 1) * args.limit
@@ -98,14 +114,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the review workspace (for now: ``/health``) with uvicorn."""
     import uvicorn
 
-    from models.storage import Store
     from pipeline.settings import get_settings
     from review_ui.app import create_app
 
     settings = get_settings()
-    if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    Store(settings.effective_database_url)  # migrate before the first request
+    open_store(settings)  # private data folder, migrated before the first request
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
     return 0
 
@@ -123,7 +136,7 @@ def _since(value: str) -> datetime:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Run stored documents again; exit 1 unless every one ended processed."""
-    from models.storage import Store, history
+    from models.storage import history
     from pipeline.reprocess import Refused, reprocess
     from pipeline.settings import get_settings
 
@@ -131,7 +144,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         print("intake reprocess: give a document id or sha256, or --quarantined", file=sys.stderr)
         return 2
     settings = get_settings()
-    store = Store(settings.effective_database_url)
+    store = open_store(settings)
     rows = history.find_documents(
         store, args.target, quarantined=args.quarantined, since=args.since
     )
@@ -163,6 +176,38 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
             print(_summary_line(result), flush=True)
     return 1 if failed else 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Remove documents everywhere (or list them with --dry-run), leaving tombstones."""
+    from pipeline.purge import actor, files_of, purge, select_targets
+    from pipeline.settings import get_settings
+
+    if args.targets and args.older_than:
+        print("intake purge: give ids/sha256s or --older-than, not both", file=sys.stderr)
+        return 2
+    settings = get_settings()
+    store = open_store(settings)
+    try:
+        targets, missing, reason = select_targets(store, settings, args.targets, args.older_than)
+    except ValueError as exc:
+        print(f"intake purge: {exc}", file=sys.stderr)
+        return 2
+    for key in missing:
+        print(f"intake purge: not found: {key[:64]}", file=sys.stderr)
+    verb = "would purge" if args.dry_run else "purging"
+    for target in targets:
+        when = target.received_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
+        files = len(files_of(settings, target))
+        print(
+            f"{verb} {target.document_id} sha256 {target.sha256[:16]} "
+            f"received {when}, {files} file(s)/folder(s)"
+        )
+    if not args.dry_run:
+        purge(store, settings, targets, actor=actor(), reason=reason)
+    done = "would be purged (dry run)" if args.dry_run else "purged"
+    print(f"{len(targets)} document(s) {done}")
+    return 1 if missing else 0
 
 
 def _positive(value: str) -> int:
@@ -204,6 +249,18 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     r.add_argument("--json", action="store_true", help="one JSON object per document")
     r.set_defaults(func=cmd_reprocess)
+    g = sub.add_parser(
+        "purge", help="remove documents everywhere, leaving a tombstone", parents=[common]
+    )
+    g.add_argument("targets", nargs="*", help="document ids or sha256s")
+    g.add_argument(
+        "--older-than",
+        type=_positive,
+        metavar="DAYS",
+        help="documents received more than DAYS ago (default: INTAKE_RETENTION_DAYS)",
+    )
+    g.add_argument("--dry-run", action="store_true", help="list what would go; change nothing")
+    g.set_defaults(func=cmd_purge)
     v = sub.add_parser("serve", help="run the review workspace (/health)", parents=[common])
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--port", type=int, default=8000)

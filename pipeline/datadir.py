@@ -19,6 +19,7 @@ import shutil
 import socket
 from pathlib import Path
 
+from extractors import pdf_sandbox
 from models.fs import private_dir, tighten
 from pipeline.settings import Settings
 
@@ -78,7 +79,13 @@ def clean_stale_tmp(settings: Settings) -> int:
 
 
 def prepare(settings: Settings) -> Path:
-    """Make the data folder private and this process's temp folder; returns the latter."""
+    """Make the data folder private and this process's temp folder; returns the latter.
+
+    Also the process-wide limits of the PDF sandbox (a start-up concern like the folders).
+    """
+    pdf_sandbox.configure(
+        memory_mb=settings.pdf_memory_mb, time_limit_s=settings.pdf_time_limit_s
+    )
     data = settings.data_dir
     private_dir(data)
     tighten(data)

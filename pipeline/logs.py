@@ -66,3 +66,13 @@ def configure_logging(level: int, fmt: str = "text") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+
+
+def adopt_root_handlers(fmt: str = "text") -> None:
+    """Apply our filter (and the JSON format) to handlers someone else installed: dramatiq's
+    worker processes set up their own logging before they import ``pipeline.worker``."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, ThirdPartyFilter) for f in handler.filters):
+            handler.addFilter(ThirdPartyFilter())
+        if fmt == "json":
+            handler.setFormatter(JsonFormatter())

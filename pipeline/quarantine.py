@@ -19,6 +19,7 @@ sha256, so a re-run (``intake reprocess``) can read them again.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -164,6 +165,8 @@ def refuse_entry(path: Path, quarantine_dir: Path, kind: str) -> Path:
     private_dir(quarantine_dir)
     try:
         path.rename(target)
+        with contextlib.suppress(OSError, NotImplementedError):  # a link has no mode of its own
+            target.chmod(0o600, follow_symlinks=False)
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise

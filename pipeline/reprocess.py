@@ -12,7 +12,6 @@ Reviewed referrals are never overwritten silently: a document with any is refuse
 
 from __future__ import annotations
 
-import getpass
 import logging
 import shutil
 from dataclasses import dataclass
@@ -20,16 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from models.document import FaxMeta
-from models.errors import ErrorCode, IntakeError, Rejected, redacted_traceback
+from models.errors import IntakeError, redacted_traceback
 from models.storage import Store, history
 from models.storage.jobs import as_utc
 from models.storage.tables import DocumentRow
 from models.vocab import DocumentStatus
+from pipeline import quarantine
 from pipeline.filestore import FileStore, move_file
-from pipeline.runner import ProcessResult, analyse, read_all_pages
+from pipeline.purge import actor
+from pipeline.results import InputStatus, ProcessResult
+from pipeline.runner import analyse, read_all_pages
 from pipeline.settings import Settings
 from pipeline.stage import StageContext, no_progress
-from pipeline.stages.ingest import ingest
+from pipeline.stages.ingest import bare_document, ingest
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +40,14 @@ class Refused(Exception):
     """The document has reviewed referrals and ``keep_reviewed`` was not given."""
 
 
-def actor() -> str:
-    """Who runs the command, for the audit log and history (an OS account, not PHI)."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
-
-
-def copies_of(folder: Path, sha256: str) -> list[Path]:
-    """Originals kept under ``folder`` for these bytes (``<sha16>…``), not their notes."""
-    if not folder.is_dir():
+def archived_copies(archive_dir: Path, sha256: str) -> list[Path]:
+    """Originals of ``sha256`` in the archive (``<sha16>-<key>.ext``), not their sidecars."""
+    if not archive_dir.is_dir():
         return []
     return sorted(
         p
-        for p in folder.glob(f"{sha256[:16]}*")
-        if p.is_file() and not p.name.endswith((".error.txt", ".json"))
+        for p in archive_dir.glob(f"{sha256[:16]}*")
+        if p.is_file() and not p.is_symlink() and not p.name.endswith(".json")
     )
 
 
@@ -62,21 +56,16 @@ def original_of(settings: Settings, sha256: str) -> Path | None:
     stored = FileStore(settings.file_store_dir).path_for(sha256)
     if stored.is_file():
         return stored
-    for folder in (settings.quarantine_dir, settings.archive_dir):
-        found = copies_of(folder, sha256)
-        if found:
-            return found[0]
-    return None
+    found = quarantine.copies_of(settings.quarantine_dir, sha256) or archived_copies(
+        settings.archive_dir, sha256
+    )
+    return found[0] if found else None
 
 
 def release_quarantine(settings: Settings, sha256: str) -> None:
-    """A quarantined original now processed: its copy moves to the archive, its note goes.
-
-    The one place reprocess touches quarantine files (kept small so it can call the shared
-    quarantine module once there is one)."""
-    for copy in copies_of(settings.quarantine_dir, sha256):
-        note = copy.with_name(copy.name + ".error.txt")
-        note.unlink(missing_ok=True)
+    """A quarantined original now processed: its copy moves to the archive, its note goes."""
+    for copy in quarantine.copies_of(settings.quarantine_dir, sha256):
+        quarantine.note_of(copy).unlink(missing_ok=True)
         sidecar = copy.with_name(copy.name + ".json")
         if sidecar.exists():
             move_file(sidecar, settings.archive_dir / sidecar.name)
@@ -91,7 +80,7 @@ class _Run:
     keep_reviewed: bool
 
 
-def _result(row: DocumentRow, status: DocumentStatus, **extra: Any) -> ProcessResult:
+def _result(row: DocumentRow, status: InputStatus, **extra: Any) -> ProcessResult:
     values: dict[str, Any] = {"pages": row.page_count, **extra}
     return ProcessResult(
         source=row.id, sha256=row.sha256, status=status, document_id=row.id, **values
@@ -114,18 +103,18 @@ def reprocess_one(row: DocumentRow, run: _Run) -> ProcessResult:
     if original is None:
         error = "original_missing: the original file is no longer stored; deliver it again."
         history.record_failure(store, row.id, "original_missing", error, actor=run.actor)
-        return _result(row, DocumentStatus.QUARANTINED, error=error, error_code="original_missing")
+        return _result(row, InputStatus.QUARANTINED, error=error, error_code="original_missing")
     final = settings.pages_dir / row.id
     scratch = settings.pages_dir / f".{row.id}.reprocess"
     shutil.rmtree(scratch, ignore_errors=True)
     ctx = StageContext(settings=settings, workdir=scratch, report=no_progress)
+    fax = FaxMeta.model_validate(row.fax) if row.fax else None
     try:
-        fresh = ingest(original, ctx).model_copy(
+        fresh = ingest(bare_document(original, sha256=row.sha256, fax=fax), ctx).model_copy(
             update={
                 "id": row.id,
                 "source_name": row.source_name,
                 "received_at": as_utc(row.received_at),
-                "fax": FaxMeta.model_validate(row.fax) if row.fax else None,
             }
         )
         document, referrals = analyse(read_all_pages(fresh, ctx), ctx)
@@ -133,13 +122,15 @@ def reprocess_one(row: DocumentRow, run: _Run) -> ProcessResult:
         shutil.rmtree(scratch, ignore_errors=True)
         if not isinstance(exc, IntakeError):
             log.error("doc=%s internal error: %s", row.id[:8], redacted_traceback(exc))
-            exc = Rejected(f"{type(exc).__name__} while processing", code=ErrorCode.INTERNAL_ERROR)
-        error = exc.describe()
-        status = history.record_failure(store, row.id, exc.code.value, error, actor=run.actor)
-        log.warning("doc=%s reprocess failed code=%s", row.id[:8], exc.code.value)
+        failure = quarantine.Failure.of(exc)
+        status = history.record_failure(
+            store, row.id, failure.code, failure.message, actor=run.actor
+        )
+        log.warning("doc=%s reprocess failed code=%s", row.id[:8], failure.code)
+        error = failure.message
         if status == DocumentStatus.PROCESSED.value:
             error += " (this run failed; the stored result is kept)"
-        return _result(row, DocumentStatus.QUARANTINED, error=error, error_code=exc.code.value)
+        return _result(row, InputStatus.QUARANTINED, error=error, error_code=failure.code)
     document = document.with_pages(
         [
             p.model_copy(update={"image_path": _moved(p.image_path, scratch, final)})
@@ -155,7 +146,7 @@ def reprocess_one(row: DocumentRow, run: _Run) -> ProcessResult:
     log.info("doc=%s reprocessed; %d referral(s)", row.id[:8], len(now))
     return _result(
         row,
-        DocumentStatus.PROCESSED,
+        InputStatus.PROCESSED,
         pages=document.page_count,
         document_type=document.document_type.value if document.document_type else None,
         referrals=now,

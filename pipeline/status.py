@@ -138,6 +138,8 @@ def show_status(settings: Settings, inbox: Path, *, as_json: bool = False) -> in
     database or the broker does not answer (monitors and scripts rely on it)."""
     from pipeline.health import health
 
+    if not settings.database_url:  # a fresh install: the embedded database is created
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
     checks = health(settings)
     code = 0 if checks["status"] == "ok" else 1
     if checks["database"]["ok"]:

@@ -36,6 +36,10 @@ _done: set[str] = set()
 _lock = threading.Lock()
 
 
+class SchemaError(RuntimeError):
+    """The database cannot be brought to this version's schema (e.g. it is newer)."""
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at the packaged migrations, bound to ``connection``."""
     from alembic.config import Config  # imported on demand: a process at head never needs it
@@ -60,6 +64,11 @@ def shipped_head() -> str:
     """The head without importing Alembic: revision ids are the files' ``NNNN`` prefixes and
     the chain is linear (both checked by the migration tests)."""
     return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def known_revisions() -> set[str]:
+    """Revision ids shipped with this version (the files' prefixes)."""
+    return {p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -101,7 +110,13 @@ def ensure_schema(engine: Engine, attempts: int = 6) -> None:
         head = shipped_head()
         for attempt in range(attempts):
             try:
-                if current_revision(engine) != head:
+                current = current_revision(engine)
+                if current is not None and current not in known_revisions():
+                    raise SchemaError(
+                        f"the database schema ({current}) is newer than this version of intake "
+                        f"(head {head}); upgrade intake"
+                    )
+                if current != head:
                     upgrade(engine)
                 break
             except (OperationalError, IntegrityError, ProgrammingError):

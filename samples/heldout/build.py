@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from samples.heldout import forms, letters
+from samples.heldout import clinical, forms, letters
 from samples.heldout.case import Case, new_case
 from samples.heldout.ehr import ehr_continuation, ehr_order
 from samples.heldout.nonref import NONREFERRALS, cover_sheet
@@ -55,7 +55,7 @@ def _with_notes(rng: random.Random, case: Case, p: float) -> list[Painter]:
 
 
 def _cover(rng: random.Random, case: Case, total: int, note: str = "") -> Painter:
-    case.omit -= {"referring.fax", "referring.phone"}  # the cover prints both
+    case.omit -= {"referring.fax", "referring.phone", "referral.date"}  # the cover prints them
     return lambda pen: cover_sheet(pen, case, rng, total, note)
 
 
@@ -69,6 +69,8 @@ def compose(layout: str, rng: random.Random, values: Values) -> tuple[list, list
     if layout == "letter":
         return [lambda pen: letters.letter(pen, case, rng, values)], [(case, [1])], "referral"
     if layout == "consult_letter":
+        if case.scenario.specialty == "other":  # an unnamed out-of-vocabulary service is a guess
+            case.scenario = clinical.pick(rng)
         pages = [lambda pen: letters.consult_letter(pen, case, rng, values),
                  lambda pen: letters.clinical_note(pen, case, rng)]  # fmt: skip
         return pages, [(case, [1, 2])], "referral"
@@ -80,8 +82,8 @@ def compose(layout: str, rng: random.Random, values: Values) -> tuple[list, list
         return pages, [(case, list(range(1, total + 1)))], "referral"
     if layout == "packet":
         body = [_form_page(rng, case, values), *_with_notes(rng, case, 0.7)]
-        if rng.random() < 0.3:
-            body.append(lambda pen: letters.clinical_note(pen, case, rng))
+        if rng.random() < 0.4:
+            body.append(lambda pen: letters.med_list(pen, case, rng))
         pages = [_cover(rng, case, len(body) + 1), *body]
         return pages, [(case, list(range(2, len(pages) + 1)))], "referral"
     if layout == "multi":
@@ -92,7 +94,7 @@ def compose(layout: str, rng: random.Random, values: Values) -> tuple[list, list
         pages: list[Painter] = []
         spans = []
         for c in cases:
-            c.omit -= {"referring.fax", "referring.phone"}
+            c.omit -= {"referring.fax", "referring.phone", "referral.date"}
             start = len(pages) + 2
             pages += [_form_page(rng, c, values), *_with_notes(rng, c, 0.25)]
             spans.append((c, list(range(start, len(pages) + 2))))
@@ -108,6 +110,7 @@ def compose(layout: str, rng: random.Random, values: Values) -> tuple[list, list
 
 def make_document(out: Path, index: int, seed: int, variants: list[str]) -> Path:
     """Generate, render and write document ``index``; returns its path."""
+    out.mkdir(parents=True, exist_ok=True)
     variant = variants[index % len(variants)]
     layout = layout_for(index, seed, len(variants))
     rng = random.Random(f"heldout-{seed}-{index}")

@@ -80,7 +80,7 @@ PRACTICE_WORD = {
     "nephrology": "Kidney", "neurology": "Neurology", "neurosurgery": "Neurosurgery & Spine",
     "obstetrics_gynecology": "Women's Health", "ophthalmology": "Eye", "orthopedics": "Orthopedic",
     "otolaryngology": "ENT", "pain_management": "Pain", "physical_medicine_rehab": "Rehabilitation",
-    "podiatry": "Foot & Ankle", "psychiatry": "Behavioral Health", "pulmonology": "Lung",
+    "podiatry": "Podiatry", "psychiatry": "Behavioral Health", "pulmonology": "Lung",
     "rheumatology": "Arthritis & Rheumatology", "sleep_medicine": "Sleep", "urology": "Urology",
     "vascular_surgery": "Vein & Vascular",
 }  # fmt: skip

@@ -7,6 +7,7 @@ is a "Referred To:" department (or only a provider's name when unstated), priori
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import simple_icd_10_cm as icd
 
@@ -30,7 +31,9 @@ def _barcode(pen: Pen, rng: random.Random, x: float, y: float) -> None:
 
 
 def _footer(pen: Pen, case: Case, page: int, total: int, user: str) -> None:
-    pen.text(54, 770, f"Printed by {user} on {case.d(case.ref_date)}", size=7)
+    """Printed-by line (printed days after the order, so not the referral date) and page n of m."""
+    printed = case.ref_date + timedelta(days=1 + page)
+    pen.text(54, 770, f"Printed by {user} on {case.d(printed)} 09:4{page}", size=7)
     pen.text(PAGE_W - 54, 770, f"Page {page} of {total}", size=8, align="right")
 
 

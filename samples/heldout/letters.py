@@ -99,11 +99,12 @@ def letter(pen: Pen, case: Case, rng: random.Random, values: Values) -> None:
         opening = f"I am referring {who} to your {case.service} practice for further evaluation."
     else:
         opening = f"I am referring {who} to you for further evaluation and management."
-    y = pen.wrap(x, y + pen.size * 2, w, opening) + pen.size * 0.6
-    y = pen.wrap(x, y, w, case.scenario.question) + pen.size * 0.6
+    gap = pen.size * 1.2  # a blank line between paragraphs
+    y = pen.wrap(x, y + pen.size * 2, w, opening) + gap
+    y = pen.wrap(x, y, w, case.scenario.question) + gap
     rest = list(case.extra)
     rest.append(f"{pronoun} currently takes {', '.join(rng.sample(clinical.MEDS, 2)).lower()}.")
-    y = pen.wrap(x, y, w, " ".join(rest)) + pen.size * 0.6
+    y = pen.wrap(x, y, w, " ".join(rest)) + gap
     if case.shows("referral.diagnoses"):
         y = pen.wrap(x, y, w, "Diagnoses: " + "; ".join(diagnoses_lines(case, rng))) + 4
     if case.urgency_printed:
@@ -125,8 +126,8 @@ def consult_letter(pen: Pen, case: Case, rng: random.Random, values: Values) -> 
     x, w = 72, PAGE_W - 144
     pen.text(x, y, "Dear Colleague,")
     y = pen.wrap(x, y + pen.size * 2, w, "Thank you for seeing this patient, who I saw in clinic "
-                 "recently. My clinical note is attached.") + pen.size * 0.6  # fmt: skip
-    y = pen.wrap(x, y, w, case.scenario.question) + pen.size * 0.6
+                 "recently. My clinical note is attached.") + pen.size * 1.2  # fmt: skip
+    y = pen.wrap(x, y, w, case.scenario.question) + pen.size * 1.2
     if case.urgency_printed:
         y = pen.wrap(x, y, w, rng.choice(URGENCY_SENTENCES[case.urgency_printed])) + 4
     y = pen.wrap(x, y, w, "Many thanks for your help with their care.")
@@ -158,3 +159,21 @@ def clinical_note(pen: Pen, case: Case, rng: random.Random) -> None:
         pen.text(x, y, f"{heading}:", bold=True)
         y = pen.wrap(x + 10, y + pen.size * 1.4, w - 10, body) + pen.size * 0.5
     pen.text(x, y + pen.size, f"Electronically signed by {provider_text(case, rng)}")
+
+
+def med_list(pen: Pen, case: Case, rng: random.Random) -> None:
+    """A medication list page, as packets often carry after the referral."""
+    x = 54
+    pen.text(x, 50, rng.choice(["Medication List", "CURRENT MEDICATIONS"]), bold=True,
+             size=pen.size + 3)  # fmt: skip
+    pen.text(x, 50 + pen.size * 1.8, f"{case.name()}   DOB {case.d(case.person.dob)}")
+    y = 50 + pen.size * 4
+    for col, cx in (("Medication", x), ("Sig", x + 230), ("Prescriber", x + 400)):
+        pen.text(cx, y, col, bold=True)
+    for med in rng.sample(clinical.MEDS, rng.randrange(4, 9)):
+        y += pen.size * 1.6
+        name, _, sig = med.partition(" ")
+        pen.text(x, y, name)
+        pen.text(x + 230, y, sig)
+        pen.text(x + 400, y, f"Dr. {case.provider.last}")
+    pen.text(x, y + pen.size * 3, f"Allergies: {rng.choice(['NKDA', 'Penicillin', 'Codeine'])}")

@@ -170,3 +170,20 @@ def test_db_commands(tmp_path):
             conn.execute(select(text("version_num")).select_from(text("alembic_version"))).scalar()
             == head_revision()
         )
+
+
+def test_a_newer_or_unreachable_database_is_one_line(tmp_path):
+    env = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path / "data"), "INTAKE_DATABASE_URL": ""}
+    cli = [sys.executable, "-m", "pipeline.cli"]
+    assert subprocess.run([*cli, "db", "upgrade"], env=env, cwd=ROOT).returncode == 0
+    engine = create_engine(f"sqlite:///{tmp_path / 'data' / 'intake.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    newer = subprocess.run([*cli, "queue"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert newer.returncode == 2 and "newer than this version" in newer.stderr
+    assert "Traceback" not in newer.stderr
+    down = {**env, "INTAKE_DATABASE_URL": "postgresql+psycopg://x@127.0.0.1:1/none"}
+    gone = subprocess.run([*cli, "queue"], capture_output=True, text=True, env=down, cwd=ROOT)
+    assert gone.returncode == 1 and "database unreachable" in gone.stderr
+    assert "Traceback" not in gone.stderr

@@ -71,7 +71,17 @@ def test_quarantined_document_is_retried_after_a_setting_change(tmp_path):
     assert empty.returncode == 0 and "no quarantined document" in empty.stderr
 
 
-def test_reprocess_replaces_referrals_and_keeps_the_old_outcome(settings, store):
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def on_db(request, settings) -> tuple[Settings, Store]:
+    """Settings and store on the embedded SQLite file, or on a fresh PostgreSQL database."""
+    if request.param == "postgres":
+        url = request.getfixturevalue("fresh_pg")
+        settings = settings.model_copy(update={"database_url": url})
+    return settings, Store(settings.effective_database_url)
+
+
+def test_reprocess_replaces_referrals_and_keeps_the_old_outcome(on_db):
+    settings, store = on_db
     before = _processed(settings, store)
     old_ids = [str(r.id) for r in before.referrals]
     [row] = find_documents(store, before.sha256)
@@ -93,7 +103,8 @@ def test_reprocess_replaces_referrals_and_keeps_the_old_outcome(settings, store)
     assert [p.name for p in settings.pages_dir.iterdir()] == [before.document_id]
 
 
-def test_reviewed_referrals_are_never_overwritten_silently(settings, store):
+def test_reviewed_referrals_are_never_overwritten_silently(on_db):
+    settings, store = on_db
     before = _processed(settings, store)
     reviewed_id = str(before.referrals[0].id)
     with store.session() as s:
