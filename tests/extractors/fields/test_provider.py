@@ -77,3 +77,18 @@ def test_specialty_practice_letterheads_are_practices(make_page, extract, letter
     page = make_page([letterhead, "22 Main St, Reno, NV 89501", "", "Dear Colleague,"])
     practices = [c for c in extract(page, "intake_provider") if str(c.name) == "referring.practice"]
     assert [c.value for c in practices] == [letterhead]
+
+
+def test_recipient_address_below_a_letters_date_is_not_the_practice(make_page, extract) -> None:
+    """GIVEN a letter with no text letterhead: date, then the recipient's inside address
+    WHEN read THEN the recipient's clinic is not taken as the referring practice."""
+    page = make_page(
+        [
+            "November 3, 2026",
+            "Santa Cruz Gastroenterology Associates",
+            "250 Mission St, Santa Cruz, CA 95060",
+            "",
+            "Dear Colleague,",
+        ]
+    )
+    assert best(extract(page, "intake_provider"), "referring.practice") is None
