@@ -35,8 +35,8 @@ _ID_FIELDS = {
 }
 _PAYER_END = re.compile(r"\s*(?:[,;()|]|\.\s|\s-\s|\s{2,}|$)")
 _PROSE_ID = re.compile(
-    r"\b(?P<kind>member|subscriber|policy|group|grp)\b(?:\s+(?:id|number|no\.?|#))?[\s#:.]*"
-    r"(?:is\s+)?(?P<id>[A-Z0-9][A-Z0-9\-]{4,24})\b",
+    r"\b(?P<kind>member|subscriber|policy|group|grp)\b(?:[ \t]+(?:id|number|no\.?|#))?"
+    r"[ \t#:.]*(?:is[ \t]+)?(?P<id>[A-Z0-9][A-Z0-9\-]{4,24})\b",
     re.IGNORECASE,
 )
 _PROSE_PAYER = re.compile(

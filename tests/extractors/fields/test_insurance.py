@@ -93,3 +93,5 @@ def test_member_words_without_an_id_are_not_ids(make_page, extract) -> None:
     assert extract(page, "intake_insurance") == []
     page = make_page(["Grouc No.", "GRP6174126"])  # an unread label: "GRP" is not the cue
     assert "6174126" not in [c.value for c in extract(page, "intake_insurance")]
+    page = make_page(["Lakeside Medical Group", "72329 Hall Junction, Reno, NV 89501"])
+    assert extract(page, "intake_insurance") == []  # an org name's "Group", then a street
