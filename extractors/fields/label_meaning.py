@@ -136,7 +136,9 @@ def build_vectors(path: Path = VECTORS_PATH) -> int:
 
     words = sorted({w for w, _ in _all_wordings(load_lexicon())})
     vectors = encode(words).astype(np.float16)
-    np.savez_compressed(path, wordings=np.array(words), vectors=vectors)
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez_compressed(tmp, wordings=np.array(words), vectors=vectors)
+    tmp.replace(path)  # atomically: a running process never reads half a file
     return len(words)
 
 
