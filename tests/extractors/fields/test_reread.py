@@ -188,3 +188,15 @@ def test_confident_id_cut_short_by_a_speck_is_not_trusted(tmp_path: Path) -> Non
     value, conf, notes = checked_value(page, 0, 9, "FGT256424", 0.91, _id)
     assert notes  # it was read again
     assert conf <= DOUBT_CAP or value == "FGT256424132"
+
+
+def test_doubtful_phone_digits_are_voted_and_capped(tmp_path: Path) -> None:
+    """GIVEN a phone whose 5 OCR read as 8 at low confidence WHEN checked THEN the crop's
+    readings restore it, below the trusted confidence."""
+    from extractors.fields.phone import _CHARS, _phone_of
+
+    box = _fax_normal_image(tmp_path / "p.png", "(614) 555-0420")
+    page = _page(tmp_path / "p.png", box, "(614)855-0420", 0.6)
+    value, conf, notes = checked_value(page, 0, 13, "+16148550420", 0.6, _phone_of, _CHARS)
+    assert value == "+16145550420"
+    assert conf <= DOUBT_CAP and notes == ("ocr_reread_changed",)
