@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 
 from models.review import Role, User
 from models.storage import Store
+from models.storage.jobs import as_utc
 from models.storage.review_tables import ApiTokenRow, SessionRow, UserRow
 
 _HASHER = PasswordHasher()
@@ -42,11 +43,6 @@ def _user(row: UserRow) -> User:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def add_user(store: Store, name: str, role: Role | str, password: str) -> User:
@@ -152,7 +148,7 @@ def session_for_cookie(store: Store, cookie: str) -> WebSession | None:
             .join(UserRow, UserRow.id == SessionRow.user_id)
             .where(SessionRow.token_sha256 == _sha(cookie), UserRow.active.is_(True))
         ).first()
-    if found is None or _aware(found[0].expires_at) < _now():
+    if found is None or as_utc(found[0].expires_at) < _now():
         return None
     return WebSession(cookie, found[0].csrf_token, _user(found[1]))
 

@@ -236,7 +236,7 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (kept separate so tests can inspect it)."""
-    from pipeline import cli_ops, cli_review
+    from pipeline import cli_cleanup, cli_ops, cli_review
 
     common = _common()
     parser = argparse.ArgumentParser(
@@ -283,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_status)
     cli_ops.add_commands(sub, common)
     cli_review.add_commands(sub, common)
+    cli_cleanup.add_commands(sub, common)
     return parser
 
 

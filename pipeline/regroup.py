@@ -18,17 +18,11 @@ from sqlalchemy.orm import Session
 from models.referral import Referral
 from models.storage import Store
 from models.storage.tables import DocumentRow, ReferralRow
-from models.vocab import DocumentType, PageKind, ReferralStatus
+from models.vocab import ReferralStatus
 from pipeline import review_actions as actions
-from pipeline.retype import stored_document
+from pipeline.retype import referrals_of_pages, stored_document
 from pipeline.settings import Settings
 from pipeline.stage import StageContext
-from pipeline.stages.check import check
-from pipeline.stages.classify import classify
-from pipeline.stages.extract import extract
-from pipeline.stages.find import find
-from pipeline.stages.split import Draft
-from pipeline.stages.triage import triage
 
 
 class RegroupError(actions.ReviewError):
@@ -46,20 +40,7 @@ def extract_groups(
         if row is None:
             raise actions.NotFound("no such document")
         document = stored_document(store, row)
-    ctx = StageContext(settings=settings)
-    document = classify(document, ctx).model_copy(update={"document_type": DocumentType.REFERRAL})
-    findings = {f.page: f for f in find(document, ctx)}
-    covers = [f for f in findings.values() if f.kind == PageKind.COVER_SHEET]
-    out = []
-    for pages in groups:
-        draft = Draft(shared=[c for c in covers if c.page not in pages])
-        for number in sorted(pages):
-            draft.add(findings[number], {})
-        referral = extract(document, draft, ctx)
-        referral = triage(referral, document, draft, ctx)
-        text = "\n".join(f.text for f in draft.findings)
-        out.append(check(referral, ctx, text=text, today=document.received_at.date()))
-    return out
+    return referrals_of_pages(document, groups, StageContext(settings=settings))
 
 
 def _open(s: Session, referral_id: str, actor: actions.Actor) -> tuple[ReferralRow, Referral]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from models.referral import Referral
 from models.review import Claim, RejectReason, User
 from models.storage import Store
+from models.storage.jobs import as_utc
 from models.storage.review_tables import ClaimRow, FieldReviewRow, ReferralIndexRow
 from models.storage.tables import AuditRow, DocumentRow, ReferralRow
 from models.vocab import FieldName, ReferralStatus
@@ -51,11 +52,6 @@ class Actor:
 def now() -> datetime:
     """The current time in UTC."""
     return datetime.now(UTC)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; all stored times are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def audit(
@@ -94,7 +90,7 @@ def save(s: Session, row: ReferralRow, referral: Referral) -> None:
 def claim_of(s: Session, referral_id: str) -> Claim | None:
     """The live claim on a referral (an expired one counts as none)."""
     row = s.get(ClaimRow, referral_id)
-    if row is None or aware(row.expires_at) <= now():
+    if row is None or as_utc(row.expires_at) <= now():
         return None
     return Claim(user=row.user_name, claimed_at=row.claimed_at, expires_at=row.expires_at)
 
@@ -137,7 +133,7 @@ def release(store: Store, referral_id: str, actor: Actor) -> None:
 
 def _received(s: Session, row: ReferralRow) -> date:
     doc = s.get(DocumentRow, row.document_id)
-    return aware(doc.received_at).date() if doc else now().date()
+    return as_utc(doc.received_at).date() if doc else now().date()
 
 
 def _verdict(s: Session, referral: Referral, name: FieldName, reviewed: Any, actor: Actor) -> None:
@@ -250,7 +246,7 @@ def entry(row: AuditRow) -> dict[str, Any]:
     """An audit row as the API shows it."""
     return {
         "id": row.id,
-        "at": aware(row.at).isoformat(),
+        "at": as_utc(row.at).isoformat(),
         "actor": row.actor,
         "action": row.action,
         "entity": row.entity,

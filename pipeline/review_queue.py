@@ -17,6 +17,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from models.storage import Store
+from models.storage.jobs import as_utc
 from models.storage.review_tables import ClaimRow, ReferralIndexRow
 from models.storage.tables import DocumentRow, ReferralRow
 
@@ -212,9 +213,7 @@ def list_referrals(
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return as_utc(moment) if moment is not None else None
 
 
 def _item(r: Any, now: datetime) -> dict[str, Any]:

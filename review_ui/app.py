@@ -7,6 +7,7 @@ read from a global, so tests and several instances can run side by side.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -46,6 +47,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+class _NoQueryStrings(logging.Filter):
+    """Access-log lines keep the path, never the query string: ``/search?q=Jane+Doe`` is PHI."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
 def _page_query(query: Any, page: int) -> str:
     """The current query string with another page number (queue pager links)."""
     return urlencode({**dict(query), "page": page})
@@ -61,6 +72,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         openapi_url=None,  # served signed-in by routers.misc at /api/openapi.json
     )
     app.state.settings = settings
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _NoQueryStrings) for f in access.filters):
+        access.addFilter(_NoQueryStrings())
     app.state.store = store or Store(settings.effective_database_url)
     app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_s)
     app.state.uploads = Uploads(settings, app.state.store)

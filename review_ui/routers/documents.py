@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlalchemy import func, or_, select
 
+from models.storage.jobs import as_utc
 from models.storage.tables import DocumentRow, PageRow, ReferralRow
 from models.vocab import DocumentType
 from pipeline import review_actions as actions
@@ -29,7 +30,7 @@ def _doc(row: DocumentRow, referrals: int) -> dict[str, Any]:
         "document_type": row.document_type,
         "document_type_confidence": row.document_type_confidence,
         "page_count": row.page_count,
-        "received_at": actions.aware(row.received_at).isoformat(),
+        "received_at": as_utc(row.received_at).isoformat(),
         "error_code": row.error_code,
         "sender_fax": (row.fax or {}).get("sender_fax"),
         "referrals": referrals,

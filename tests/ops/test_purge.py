@@ -4,10 +4,8 @@ stays; the same bytes delivered again are processed afresh."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,11 +14,14 @@ from sqlalchemy import select, update
 
 from models.storage import Store
 from models.storage.purge import tombstones
+from models.storage.review_tables import FieldReviewRow
 from models.storage.tables import AuditRow, DocumentRow
 from pipeline.runner import process
 from pipeline.stage import StageContext
-from tests.conftest import ROOT, SAMPLES, truth_of
+from tests.conftest import SAMPLES, truth_of
+from tests.hostile import not_private
 from tests.inbox.conftest import fast_settings, wait_for, watching
+from tests.ops.conftest import run_intake
 
 LETTER = SAMPLES / "referrals" / "12_letter_digital.pdf"
 TWO_PAGES = SAMPLES / "referrals" / "01_cover_form_digital.pdf"
@@ -50,20 +51,7 @@ def _unique_chunk(data: bytes, other: bytes, size: int = 48) -> bytes:
 
 
 def _cli(settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {
-        **os.environ,
-        "INTAKE_DATA_DIR": str(settings.data_dir),
-        "INTAKE_DATABASE_URL": "",
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=full,
-        timeout=120,
-    )
+    return run_intake(settings.data_dir, *args, **env)
 
 
 def test_purge_removes_every_trace_and_keeps_a_tombstone(tmp_path):
@@ -87,13 +75,31 @@ def test_purge_removes_every_trace_and_keeps_a_tombstone(tmp_path):
     kept = process(OTHER, StageContext(settings=settings), store)
     assert kept.status.value == "processed"
 
+    # a reviewer's correction of the name (review workspace rows go with the document)
+    reviewed = "Reviewer-Corrected-Q7Z"
+    [letter_referral] = store.referrals_of(letter.id)
+    with store.session() as s:
+        s.add(
+            FieldReviewRow(
+                referral_id=str(letter_referral.id),
+                field="patient.name",
+                extracted_value="x",
+                extracted_confidence=0.5,
+                extractor="t",
+                reviewed_value=reviewed,
+                correct=False,
+                reviewer="rev",
+                at=datetime.now(UTC),
+            )
+        )
     name = truth_of(LETTER)["referrals"][0]["fields"]["patient.name"]
     chunk = _unique_chunk(letter_bytes, OTHER.read_bytes())
     bad_chunk = _unique_chunk(TWO_PAGES.read_bytes(), OTHER.read_bytes())
-    needles = [name.encode(), chunk, SECRET_NAME.encode(), bad_chunk]
+    needles = [name.encode(), chunk, SECRET_NAME.encode(), bad_chunk, reviewed.encode()]
     before = _traces(settings.data_dir, needles)
     assert any(name in hits for hits in before.values())  # the check can see a value
     assert any(SECRET_NAME in hits for hits in before.values())
+    assert any(reviewed in hits for hits in before.values())
     assert any(p.startswith(("archive", "files")) for p in before)
     assert any(p.startswith("quarantine") for p in before)
 
@@ -109,6 +115,7 @@ def test_purge_removes_every_trace_and_keeps_a_tombstone(tmp_path):
     run = _cli(settings, "purge", letter.id, bad.sha256)
     assert run.returncode == 0, run.stderr
     assert _traces(settings.data_dir, needles) == {}
+    assert not_private(settings.data_dir) == []
     assert not (settings.pages_dir / letter.id).exists()
     assert store.document_by_sha(sha) is None and store.document_by_sha(bad.sha256) is None
     assert store.document_by_sha(kept.sha256) is not None  # only what was named went

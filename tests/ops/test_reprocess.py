@@ -4,9 +4,7 @@ change, referrals replaced with the old outcome kept, reviewed referrals protect
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 from sqlalchemy import select, update
@@ -18,23 +16,16 @@ from pipeline.reprocess import Refused, reprocess
 from pipeline.runner import process
 from pipeline.settings import Settings
 from pipeline.stage import StageContext
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import SAMPLES
+from tests.hostile import not_private
+from tests.ops.conftest import run_intake
 
 TWO_PAGES = SAMPLES / "referrals" / "01_cover_form_digital.pdf"  # one referral on page 2
 ONE_PAGE = SAMPLES / "referrals" / "12_letter_digital.pdf"
 
 
 def _cli(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path / "data"), "INTAKE_DATABASE_URL": ""}
-    full.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=full,
-        timeout=300,
-    )
+    return run_intake(tmp_path / "data", *args, **env)
 
 
 def _processed(settings: Settings, store: Store, path=ONE_PAGE):
@@ -66,6 +57,7 @@ def test_quarantined_document_is_retried_after_a_setting_change(tmp_path):
     assert [(r.status, r.error_code) for r in runs] == [("quarantined", "too_many_pages")]
     assert not [p for p in quarantine.iterdir() if p.is_file()]
     assert list((tmp_path / "data" / "archive").iterdir())
+    assert not_private(tmp_path / "data") == []  # moved and re-written files stay 0600
     # nothing quarantined is left to retry
     empty = _cli(tmp_path, "reprocess", "--quarantined")
     assert empty.returncode == 0 and "no quarantined document" in empty.stderr

@@ -190,3 +190,20 @@ def test_next_after_sign_in_is_local_only(workspace):
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
+
+
+def test_access_log_lines_drop_query_strings(workspace):
+    import logging
+
+    access = logging.getLogger("uvicorn.access")
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", "/search?q=Jane+Doe", "1.1", 200),
+        None,
+    )
+    assert all(f.filter(record) for f in access.filters)
+    assert "Jane" not in record.getMessage() and "/search" in record.getMessage()
