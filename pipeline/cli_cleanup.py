@@ -17,19 +17,27 @@ log = logging.getLogger(__name__)
 
 
 def _embedder(model_path: str) -> Any:
-    """The shipped embedding model, or ``None`` (rapidfuzz alone) when it cannot be loaded."""
-    from extractors.embeddings import load_model
+    """The shipped embedding model, loaded only when there are questions to compare; when it
+    cannot be loaded, question similarity falls back to rapidfuzz alone (with a warning)."""
+    from pathlib import Path
+
     from pipeline.dedup.propose import embedder
 
-    try:
-        load_model(model_path or None)
-    except (OSError, ValueError) as exc:
-        log.warning(
-            "embedding model unavailable (%s); question similarity by rapidfuzz only",
-            type(exc).__name__,
-        )
-        return None
-    return embedder(model_path)
+    encode = embedder(model_path)
+
+    def embed(texts: list[str]) -> Any:
+        try:
+            if model_path and not Path(model_path).is_dir():  # say so before importing torch
+                raise FileNotFoundError("embedding model folder not found")
+            return encode(texts)
+        except (OSError, ValueError) as exc:
+            log.warning(
+                "embedding model unavailable (%s); question similarity by rapidfuzz only",
+                type(exc).__name__,
+            )
+            return None
+
+    return embed
 
 
 def _line(item: Any) -> str:
@@ -108,6 +116,41 @@ def cmd_import_status(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def cmd_route(args: argparse.Namespace) -> int:
+    """Route approved referrals by the YAML rules (``--rules`` or ``INTAKE_ROUTING_RULES``)."""
+    from pathlib import Path
+
+    from pipeline.cli_ops import open_store
+    from pipeline.purge import actor
+    from pipeline.routing.rules import RulesError, load
+    from pipeline.routing.run import route
+    from pipeline.settings import get_settings
+
+    settings = get_settings()
+    path = Path(args.rules) if args.rules else settings.routing_rules
+    if path is None:
+        print("intake route: no rules (set INTAKE_ROUTING_RULES or --rules FILE)", file=sys.stderr)
+        return 2
+    try:
+        rules = load(path)
+    except RulesError as exc:
+        print(f"intake route: {exc}", file=sys.stderr)
+        return 2
+    results = route(open_store(settings), settings, rules, actor=actor(), dry_run=args.dry_run)
+    for r in results:
+        if args.json:
+            print(json.dumps(r.to_json()), flush=True)
+        else:
+            print(
+                f"{r.status:<11} {r.referral} rule {r.rule or '-'} -> {r.destination or '-'}"
+                f" ({r.reason})",
+                flush=True,
+            )
+    counts = Counter(r.status for r in results)
+    log.info("route: %s", dict(counts) or "nothing approved")
+    return 1 if counts.get("failed") else 0
+
+
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     """Register this module's sub-commands on ``intake``'s sub-parser action."""
     c = sub.add_parser(
@@ -127,3 +170,10 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     i.add_argument("file", help="CSV (referral_id or patient+dob, status, date, note) or JSON")
     i.add_argument("--json", action="store_true", help="one JSON object")
     i.set_defaults(func=cmd_import_status)
+    r = sub.add_parser(
+        "route", help="send approved referrals where the rules say", parents=[common]
+    )
+    r.add_argument("--dry-run", action="store_true", help="say where each would go, send nothing")
+    r.add_argument("--json", action="store_true", help="one JSON object per referral, per line")
+    r.add_argument("--rules", help="YAML rules file (default: INTAKE_ROUTING_RULES)")
+    r.set_defaults(func=cmd_route)

@@ -30,7 +30,7 @@ _TEXT_CHARS = 6000
 OPEN = ("needs_review", "approved")
 _PROGRESS = {"routed": 0, "approved": 1, "needs_review": 2}
 
-Embedder = Callable[[list[str]], Any]  # texts → rows of L2-normalised vectors
+Embedder = Callable[[list[str]], Any]  # texts → rows of L2-normalised vectors, or None
 
 
 @dataclass
@@ -142,7 +142,8 @@ def propose(
         asked = {c.id: c for pair in pairs for c in pair if c.question}
         if asked:
             rows = embed([c.question for c in asked.values()])
-            vectors = dict(zip(asked, rows, strict=True))
+            if rows is not None:  # None: no model here, rapidfuzz alone
+                vectors = dict(zip(asked, rows, strict=True))
     found = [
         p
         for a, b in pairs
