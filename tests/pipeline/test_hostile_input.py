@@ -197,7 +197,12 @@ def test_ctrl_c_is_one_line_not_a_traceback(tmp_path):
         cwd=ROOT,
         env=_env(tmp_path / "data"),
     )
-    time.sleep(2.0)
+    # wait until the command is at work (its data folder exists): a signal during interpreter
+    # start-up, before our code runs, is Python's own business, and a loaded machine is slow
+    deadline = time.monotonic() + 90
+    while not (tmp_path / "data").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=120)
     if proc.returncode == 0:
