@@ -16,30 +16,6 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def _embedder(model_path: str) -> Any:
-    """The shipped embedding model, loaded only when there are questions to compare; when it
-    cannot be loaded, question similarity falls back to rapidfuzz alone (with a warning)."""
-    from pathlib import Path
-
-    from pipeline.dedup.propose import embedder
-
-    encode = embedder(model_path)
-
-    def embed(texts: list[str]) -> Any:
-        try:
-            if model_path and not Path(model_path).is_dir():  # say so before importing torch
-                raise FileNotFoundError("embedding model folder not found")
-            return encode(texts)
-        except (OSError, ValueError) as exc:
-            log.warning(
-                "embedding model unavailable (%s); question similarity by rapidfuzz only",
-                type(exc).__name__,
-            )
-            return None
-
-    return embed
-
-
 def _line(item: Any) -> str:
     done = f"  [action {item.id}]" if item.id is not None else ""
     into = f" into {item.duplicate_of}" if item.duplicate_of else ""
@@ -52,6 +28,7 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
     from pipeline.cleanup_apply import CleanupError, apply, undo
     from pipeline.cleanup_plan import plan
     from pipeline.cli_ops import open_store
+    from pipeline.dedup.propose import safe_embedder
     from pipeline.purge import actor
     from pipeline.settings import get_settings
 
@@ -77,7 +54,7 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
             f"is {action.previous_status} again"
         )
         return 0
-    planned = plan(store, settings, embed=_embedder(settings.embedding_model_path))
+    planned = plan(store, settings, embed=safe_embedder(settings.embedding_model_path))
     done = planned if args.dry_run else apply(store, planned, actor())
     for item in done:
         print(json.dumps(item.to_json()) if args.json else _line(item), flush=True)
