@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from models.document import Document
+from models.evidence import Analysis, Evidence
 from models.referral import Field, Reason, Referral, Source, Triage
 from models.vocab import FieldName, Specialty, Urgency
 from pipeline.stage import StageContext
-from pipeline.stages.split import Draft
 
 _RANK = {Urgency.STAT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
 _DEFAULT_CONFIDENCE = 0.6
@@ -38,10 +38,10 @@ def due_by(received: datetime, urgency: Urgency, ctx: StageContext) -> datetime:
     return received + timedelta(hours=hours)
 
 
-def _flag_reasons(document: Document, draft: Draft) -> list[tuple[Urgency, Reason]]:
+def _flag_reasons(evidence: Evidence) -> list[tuple[Urgency, Reason]]:
     reasons = []
-    for found in draft.findings:
-        page = document.page(found.page)
+    for found in evidence.pages:
+        page = found.page
         for flag in found.red_flags:
             if flag.negated:
                 continue
@@ -51,7 +51,7 @@ def _flag_reasons(document: Document, draft: Draft) -> list[tuple[Urgency, Reaso
                     Reason(
                         text=flag.text,
                         rule=f"red_flag:{flag.rule}",
-                        page=found.page,
+                        page=found.number,
                         box=page.box_for(flag.start, flag.end),
                     ),
                 )
@@ -59,8 +59,17 @@ def _flag_reasons(document: Document, draft: Draft) -> list[tuple[Urgency, Reaso
     return reasons
 
 
-def triage(referral: Referral, document: Document, draft: Draft, ctx: StageContext) -> Referral:
-    """Decide urgency, specialty and due-by; set ``referral.urgency`` to the decision."""
+def triage(analysis: Analysis, ctx: StageContext) -> Analysis:
+    """Triage every referral of the document; due-by counts from the document's receipt."""
+    received = received_at(analysis.document)
+    return analysis.with_referrals(
+        [triage_referral(r, ctx, received=received) for r in analysis.referrals]
+    )
+
+
+def triage_referral(referral: Referral, ctx: StageContext, *, received: datetime) -> Referral:
+    """Decide urgency, specialty and due-by from the referral's fields and red flags; set
+    ``referral.urgency`` to the decision."""
     stated = referral.fields.get(FieldName.REFERRAL_URGENCY)
     decided: list[tuple[Urgency, Reason]] = []
     if stated is not None:
@@ -76,7 +85,7 @@ def triage(referral: Referral, document: Document, draft: Draft, ctx: StageConte
                 ),
             )
         )
-    decided.extend(_flag_reasons(document, draft))
+    decided.extend(_flag_reasons(referral.evidence or Evidence()))
     if decided:
         urgency = min((u for u, _ in decided), key=_RANK.__getitem__)
         reasons = [r for u, r in decided if u == urgency]
@@ -104,7 +113,7 @@ def triage(referral: Referral, document: Document, draft: Draft, ctx: StageConte
             "triage": Triage(
                 urgency=urgency,
                 specialty=specialty,
-                due_by=due_by(received_at(document), urgency, ctx),
+                due_by=due_by(received, urgency, ctx),
                 reasons=reasons,
             ),
         }

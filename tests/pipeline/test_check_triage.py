@@ -1,13 +1,24 @@
-"""Check and triage as units: built referrals and drafts, no files."""
+"""Check and triage as units: built referrals with their evidence, no files."""
 
 from datetime import UTC, date, datetime
 
-from extractors.fields.red_flags import RedFlag
-from models import Box, Document, Field, FieldName, Page, Referral, Urgency, Word
-from pipeline.stages.check import check
-from pipeline.stages.find import PageFindings
-from pipeline.stages.split import Draft
-from pipeline.stages.triage import triage
+from models import (
+    Analysis,
+    Box,
+    Document,
+    Evidence,
+    Field,
+    FieldName,
+    Page,
+    PageEvidence,
+    Problem,
+    RedFlag,
+    Referral,
+    Urgency,
+    Word,
+)
+from pipeline.stages.check import check, check_referral
+from pipeline.stages.triage import triage_referral
 
 RECEIVED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -59,14 +70,14 @@ def _document(text_words: list[str] | None = None) -> Document:
 
 
 def test_complete_referral_has_no_problems(ctx):
-    referral = check(_complete(), ctx, today=date(2026, 3, 2))
+    referral = check_referral(_complete(), ctx, today=date(2026, 3, 2))
     assert referral.problems == []
     assert FieldName.INSURANCE_PAYER in referral.missing
     assert FieldName.PATIENT_NAME not in referral.missing
 
 
 def test_missing_required_fields_are_reported(ctx):
-    referral = check(
+    referral = check_referral(
         _complete(
             **{
                 FieldName.PATIENT_DOB: None,
@@ -83,12 +94,14 @@ def test_missing_required_fields_are_reported(ctx):
 
 
 def test_one_of_a_group_is_enough(ctx):
-    referral = check(_complete(**{FieldName.REFERRING_NAME: None}), ctx, today=date(2026, 3, 2))
+    referral = check_referral(
+        _complete(**{FieldName.REFERRING_NAME: None}), ctx, today=date(2026, 3, 2)
+    )
     assert not [p for p in referral.problems if p.field == "referring.name"]
 
 
 def test_invalid_values_are_reported_with_reasons(ctx):
-    referral = check(
+    referral = check_referral(
         _complete(
             **{
                 FieldName.REFERRING_NPI: "1234567890",
@@ -112,14 +125,14 @@ def test_invalid_values_are_reported_with_reasons(ctx):
 
 
 def test_specialty_requirements_come_from_data(ctx):
-    referral = check(
+    referral = check_referral(
         _complete(**{FieldName.REFERRAL_SPECIALTY: "cardiology"}),
         ctx,
         text="Palpitations for 2 weeks",
         today=date(2026, 3, 2),
     )
     assert any("ECG" in p.message for p in referral.problems)
-    with_ecg = check(
+    with_ecg = check_referral(
         _complete(**{FieldName.REFERRAL_SPECIALTY: "cardiology"}),
         ctx,
         text="ECG attached: sinus rhythm",
@@ -131,17 +144,14 @@ def test_specialty_requirements_come_from_data(ctx):
 def test_low_confidence_fields_are_flagged(ctx):
     referral = _complete()
     referral.fields[FieldName.PATIENT_NAME] = _field(FieldName.PATIENT_NAME, "Jane Doe", 0.3)
-    checked = check(referral, ctx, today=date(2026, 3, 2))
+    checked = check_referral(referral, ctx, today=date(2026, 3, 2))
     assert ("patient.name", "low_confidence") in {(p.field, p.kind) for p in checked.problems}
 
 
-def _draft(flags: list[RedFlag]) -> Draft:
-    return Draft(
-        pages=[1],
-        findings=[
-            PageFindings(page=1, kind=None, candidates=[], red_flags=flags, text="chest pain")
-        ],
-    )
+def _flagged(referral: Referral, doc: Document, flags: list[RedFlag]) -> Referral:
+    """The referral as split built it: its page, with these red flags found on it."""
+    evidence = Evidence(pages=[PageEvidence(doc.page(1), red_flags=flags)])
+    return referral.model_copy(update={"evidence": evidence})
 
 
 def _flag(negated: bool) -> RedFlag:
@@ -159,7 +169,9 @@ def _flag(negated: bool) -> RedFlag:
 def test_red_flag_escalates_routine_and_is_shown_with_its_box(ctx):
     doc = _document()
     referral = _complete(**{FieldName.REFERRAL_URGENCY: "routine"})
-    result = triage(referral, doc, _draft([_flag(negated=False)]), ctx)
+    result = triage_referral(
+        _flagged(referral, doc, [_flag(negated=False)]), ctx, received=RECEIVED
+    )
     assert result.triage.urgency == Urgency.URGENT
     assert result.value(FieldName.REFERRAL_URGENCY) == "urgent"
     reason = result.triage.reasons[0]
@@ -170,16 +182,41 @@ def test_red_flag_escalates_routine_and_is_shown_with_its_box(ctx):
 
 def test_negated_red_flag_does_not_escalate(ctx):
     doc = _document(["denies", "chest", "pain"])
-    result = triage(_complete(), doc, _draft([_flag(negated=True)]), ctx)
+    result = triage_referral(
+        _flagged(_complete(), doc, [_flag(negated=True)]), ctx, received=RECEIVED
+    )
     assert result.triage.urgency == Urgency.ROUTINE
     assert result.triage.reasons[0].rule == "default"
 
 
 def test_stated_stat_wins_over_urgent_flag(ctx):
     doc = _document()
-    result = triage(
-        _complete(**{FieldName.REFERRAL_URGENCY: "stat"}), doc, _draft([_flag(negated=False)]), ctx
+    result = triage_referral(
+        _flagged(_complete(**{FieldName.REFERRAL_URGENCY: "stat"}), doc, [_flag(negated=False)]),
+        ctx,
+        received=RECEIVED,
     )
     assert result.triage.urgency == Urgency.STAT
     assert result.triage.reasons[0].rule == "stated"
     assert result.triage.specialty.value == "dermatology"
+
+
+def test_red_flags_travel_on_the_referral(ctx):
+    doc = _document()
+    referral = _flagged(_complete(), doc, [_flag(negated=False)])
+    assert [f.rule for f in referral.red_flags] == ["chest_pain_exertional"]
+    assert "evidence" not in referral.model_dump()  # never stored
+    assert "evidence" not in referral.to_contract()
+
+
+def test_check_stage_reads_the_referrals_own_text_and_keeps_earlier_problems(ctx):
+    doc = _document(["ECG", "attached:", "sinus", "rhythm"])
+    doubt = Problem(field="document_type", message="taken on partial evidence", kind="doubt")
+    referral = _flagged(_complete(**{FieldName.REFERRAL_SPECIALTY: "cardiology"}), doc, [])
+    referral = referral.model_copy(update={"problems": [doubt]})
+    analysis = Analysis(document=doc, referrals=[referral])
+    once = check(analysis, ctx).referrals[0]
+    assert doubt in once.problems
+    assert not any("ECG" in p.message for p in once.problems)  # found in its own page text
+    twice = check(Analysis(document=doc, referrals=[once]), ctx).referrals[0]
+    assert twice.problems == once.problems  # safe to run again: nothing doubled
