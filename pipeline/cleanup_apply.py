@@ -128,6 +128,41 @@ def apply_one(store: Store, item: Planned, actor: str) -> Planned | None:
         return item
 
 
+def dismiss(store: Store, referral_id: str, duplicate_of: str, actor: str) -> int:
+    """A reviewer says two referrals are not the same request: never proposed again (undoable).
+
+    Recorded as a ``dismiss`` action that changes no status; returns its id.
+    """
+    with store.session() as s:
+        row = s.get(ReferralRow, referral_id)
+        if row is None or s.get(ReferralRow, duplicate_of) is None:
+            raise CleanupError("no such referral")
+        action = CleanupActionRow(
+            at=_now(),
+            actor=actor,
+            action="dismiss",
+            referral_id=referral_id,
+            duplicate_of=duplicate_of,
+            evidence=[],
+            reason="not the same request (reviewer)",
+            previous_status=row.status,
+        )
+        s.add(action)
+        s.flush()
+        _audit(s, actor, "cleanup.dismiss", referral_id, action_id=action.id, other=duplicate_of)
+        return action.id
+
+
+def dismissed(s: Session) -> set[frozenset[str]]:
+    """Pairs a reviewer said are not duplicates (active dismissals)."""
+    rows = s.execute(
+        select(CleanupActionRow.referral_id, CleanupActionRow.duplicate_of).where(
+            CleanupActionRow.action == "dismiss", CleanupActionRow.undone_at.is_(None)
+        )
+    )
+    return {frozenset((a, b or "")) for a, b in rows}
+
+
 def apply(store: Store, items: list[Planned], actor: str) -> list[Planned]:
     """Apply each planned action in its own transaction; returns those that were done."""
     return [done for item in items if (done := apply_one(store, item, actor)) is not None]
@@ -146,6 +181,10 @@ def undo(store: Store, action_id: int, actor: str) -> CleanupActionRow:
         if action.undone_at is not None:
             raise CleanupError(f"clean-up action {action_id} was already undone")
         row, referral = load(s, action.referral_id)
+        if action.action == "dismiss":  # no status was changed: the pair may be proposed again
+            action.undone_at, action.undone_by = _now(), actor
+            _audit(s, actor, "cleanup.undo_dismiss", action.referral_id, action_id=action.id)
+            return action
         if row.status != NEW_STATUS[action.action].value:
             raise CleanupError(
                 f"referral changed since action {action_id} (status is now {row.status})"

@@ -158,7 +158,11 @@ def plan(
     embed: Embedder | None = None,
 ) -> list[Planned]:
     """Merges first (best score first), then closures, then expiries; one action per referral."""
+    from pipeline.cleanup_apply import dismissed
+
     now = now or datetime.now(UTC)
+    with store.session() as s:
+        not_pairs = dismissed(s)
     merges = [
         Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
         for p in propose(
@@ -166,6 +170,7 @@ def plan(
             threshold=settings.duplicate_threshold,
             window_days=settings.duplicate_window_days,
             embed=embed,
+            exclude=not_pairs,
         )
     ]
     taken = {m.referral for m in merges}

@@ -161,8 +161,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_submit(args: argparse.Namespace) -> int:
     """Hand a received fax and its metadata to the inbox (for fax-server hooks)."""
     from models.document import FaxMeta
-    from pipeline.handoff import parse_received, submit
-    from pipeline.inbox import resolve_inbox
+    from pipeline.handoff import parse_received, resolve_inbox, submit
     from pipeline.settings import get_settings
 
     try:

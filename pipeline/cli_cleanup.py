@@ -16,22 +16,6 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def _embedder(model_path: str) -> Any:
-    """The shipped embedding model, or ``None`` (rapidfuzz alone) when it cannot be loaded."""
-    from extractors.embeddings import load_model
-    from pipeline.dedup.propose import embedder
-
-    try:
-        load_model(model_path or None)
-    except (OSError, ValueError) as exc:
-        log.warning(
-            "embedding model unavailable (%s); question similarity by rapidfuzz only",
-            type(exc).__name__,
-        )
-        return None
-    return embedder(model_path)
-
-
 def _line(item: Any) -> str:
     done = f"  [action {item.id}]" if item.id is not None else ""
     into = f" into {item.duplicate_of}" if item.duplicate_of else ""
@@ -44,6 +28,7 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
     from pipeline.cleanup_apply import CleanupError, apply, undo
     from pipeline.cleanup_plan import plan
     from pipeline.cli_ops import open_store
+    from pipeline.dedup.propose import safe_embedder
     from pipeline.purge import actor
     from pipeline.settings import get_settings
 
@@ -69,7 +54,7 @@ def cmd_cleanup(args: argparse.Namespace) -> int:
             f"is {action.previous_status} again"
         )
         return 0
-    planned = plan(store, settings, embed=_embedder(settings.embedding_model_path))
+    planned = plan(store, settings, embed=safe_embedder(settings.embedding_model_path))
     done = planned if args.dry_run else apply(store, planned, actor())
     for item in done:
         print(json.dumps(item.to_json()) if args.json else _line(item), flush=True)
@@ -108,6 +93,41 @@ def cmd_import_status(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def cmd_route(args: argparse.Namespace) -> int:
+    """Route approved referrals by the YAML rules (``--rules`` or ``INTAKE_ROUTING_RULES``)."""
+    from pathlib import Path
+
+    from pipeline.cli_ops import open_store
+    from pipeline.purge import actor
+    from pipeline.routing.rules import RulesError, load
+    from pipeline.routing.run import route
+    from pipeline.settings import get_settings
+
+    settings = get_settings()
+    path = Path(args.rules) if args.rules else settings.routing_rules
+    if path is None:
+        print("intake route: no rules (set INTAKE_ROUTING_RULES or --rules FILE)", file=sys.stderr)
+        return 2
+    try:
+        rules = load(path)
+    except RulesError as exc:
+        print(f"intake route: {exc}", file=sys.stderr)
+        return 2
+    results = route(open_store(settings), settings, rules, actor=actor(), dry_run=args.dry_run)
+    for r in results:
+        if args.json:
+            print(json.dumps(r.to_json()), flush=True)
+        else:
+            print(
+                f"{r.status:<11} {r.referral} rule {r.rule or '-'} -> {r.destination or '-'}"
+                f" ({r.reason})",
+                flush=True,
+            )
+    counts = Counter(r.status for r in results)
+    log.info("route: %s", dict(counts) or "nothing approved")
+    return 1 if counts.get("failed") else 0
+
+
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     """Register this module's sub-commands on ``intake``'s sub-parser action."""
     c = sub.add_parser(
@@ -127,3 +147,10 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     i.add_argument("file", help="CSV (referral_id or patient+dob, status, date, note) or JSON")
     i.add_argument("--json", action="store_true", help="one JSON object")
     i.set_defaults(func=cmd_import_status)
+    r = sub.add_parser(
+        "route", help="send approved referrals where the rules say", parents=[common]
+    )
+    r.add_argument("--dry-run", action="store_true", help="say where each would go, send nothing")
+    r.add_argument("--json", action="store_true", help="one JSON object per referral, per line")
+    r.add_argument("--rules", help="YAML rules file (default: INTAKE_ROUTING_RULES)")
+    r.set_defaults(func=cmd_route)

@@ -149,6 +149,13 @@ class Settings(BaseSettings):
     duplicate_window_days: float = Field(
         default=30.0, gt=0, description="Same patient + specialty this close: a duplicate."
     )
+    routing_rules: Path | None = Field(
+        default=None, description="YAML routing rules for `intake route`; None: no routing."
+    )
+    route_retries: int = Field(default=3, ge=1, description="Delivery attempts per run.")
+    route_backoff_s: float = Field(
+        default=1.0, ge=0, description="First pause between delivery attempts (doubles)."
+    )
     duplicate_threshold: float = Field(
         default=0.65, ge=0, le=1, description="Merge proposals scoring below this are dropped."
     )

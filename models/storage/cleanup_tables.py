@@ -56,3 +56,21 @@ class ReferralStatusUpdateRow(Base):
     source: Mapped[str] = mapped_column(String(16))  # csv | fhir
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(128))
+
+
+class RoutingRow(Base):
+    """Where a referral was sent, by which rule, and how the delivery went (never lost)."""
+
+    __tablename__ = "routing_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
+    rule: Mapped[str] = mapped_column(String(64))
+    destination: Mapped[str] = mapped_column(String(32))  # kind:name, never a URL with secrets
+    status: Mapped[str] = mapped_column(String(16))  # delivered | failed | unrouted
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, text
 
-from models.storage.cleanup_tables import CleanupActionRow, ReferralStatusUpdateRow
+from models.storage.cleanup_tables import CleanupActionRow, ReferralStatusUpdateRow, RoutingRow
 from models.storage.job_tables import ArrivalRow, JobPageRow, JobRow
 from models.storage.ops_tables import ProcessingRunRow, TombstoneRow
 from models.storage.repository import Store
@@ -82,7 +82,14 @@ def purge_rows(store: Store, target: Target, *, actor: str, reason: str) -> None
         s.execute(delete(DeliveryRow).where(DeliveryRow.sha256 == sha))
         s.execute(delete(ProcessingRunRow).where(ProcessingRunRow.document_id == doc_id))
         referral_ids = select(ReferralRow.id).where(ReferralRow.document_id == doc_id)
-        for review_table in (ClaimRow, FieldReviewRow, ReferralIndexRow, ReferralStatusUpdateRow):
+        for review_table in (  # values, names, notes (the clean-up tables cascade anyway)
+            ClaimRow,
+            FieldReviewRow,
+            ReferralIndexRow,
+            CleanupActionRow,
+            ReferralStatusUpdateRow,
+            RoutingRow,
+        ):
             s.execute(delete(review_table).where(review_table.referral_id.in_(referral_ids)))
         # a clean-up action's evidence may quote the values of both referrals it compared
         s.execute(

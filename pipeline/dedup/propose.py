@@ -30,7 +30,7 @@ _TEXT_CHARS = 6000
 OPEN = ("needs_review", "approved")
 _PROGRESS = {"routed": 0, "approved": 1, "needs_review": 2}
 
-Embedder = Callable[[list[str]], Any]  # texts → rows of L2-normalised vectors
+Embedder = Callable[[list[str]], Any]  # texts → rows of L2-normalised vectors, or None
 
 
 @dataclass
@@ -129,12 +129,14 @@ def propose(
     threshold: float = DEFAULT_THRESHOLD,
     window_days: float = DEFAULT_WINDOW_DAYS,
     embed: Embedder | None = None,
+    exclude: set[frozenset[str]] | None = None,
 ) -> list[Proposal]:
     """Merge proposals at or above ``threshold``, best first, each referral merged once.
 
     A referral already chosen as a survivor can absorb several duplicates; one chosen to be
     merged is not proposed again (nor used as a survivor), so applying every proposal in
-    order leaves no chain of merges.
+    order leaves no chain of merges. Pairs in ``exclude`` (dismissed by a reviewer) are
+    never proposed.
     """
     pairs = candidate_pairs([c for c in candidates if c.status in (*OPEN, "routed")])
     vectors: dict[str, Any] = {}
@@ -142,12 +144,14 @@ def propose(
         asked = {c.id: c for pair in pairs for c in pair if c.question}
         if asked:
             rows = embed([c.question for c in asked.values()])
-            vectors = dict(zip(asked, rows, strict=True))
+            if rows is not None:  # None: no model here, rapidfuzz alone
+                vectors = dict(zip(asked, rows, strict=True))
     found = [
         p
         for a, b in pairs
         if (p := score_pair(a, b, window_days=window_days, vectors=vectors)) is not None
         and p.score >= threshold
+        and frozenset((p.referral, p.duplicate_of)) not in (exclude or set())
     ]
     status = {c.id: c.status for c in candidates}
     found.sort(key=lambda p: (-p.score, p.referral, p.duplicate_of))
@@ -170,3 +174,26 @@ def embedder(model_path: str | None = None) -> Embedder:
     from extractors.embeddings import encode
 
     return lambda texts: encode(texts, model_path or None)
+
+
+def safe_embedder(model_path: str | None = None) -> Embedder:
+    """:func:`embedder` that answers ``None`` (rapidfuzz alone, with a warning) when the model
+    cannot be loaded, instead of failing the clean-up; torch is imported only when needed."""
+    import logging
+    from pathlib import Path
+
+    encode = embedder(model_path)
+
+    def embed(texts: list[str]) -> Any:
+        try:
+            if model_path and not Path(model_path).is_dir():  # say so before importing torch
+                raise FileNotFoundError("embedding model folder not found")
+            return encode(texts)
+        except (OSError, ValueError) as exc:
+            logging.getLogger(__name__).warning(
+                "embedding model unavailable (%s); question similarity by rapidfuzz only",
+                type(exc).__name__,
+            )
+            return None
+
+    return embed

@@ -1,4 +1,4 @@
-"""Queue clean-up: reversible clean-up actions and closed-loop status updates.
+"""Queue clean-up: reversible clean-up actions, closed-loop status updates, routing outcomes.
 
 Revision ID: 0004
 Revises: 0003
@@ -19,7 +19,7 @@ _TS = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    """Two new tables; no existing table changes (referrals keep their shape)."""
+    """Three new tables; no existing table changes (referrals keep their shape)."""
     op.create_table(
         "cleanup_actions",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -57,9 +57,26 @@ def upgrade() -> None:
     op.create_index(
         "ix_referral_status_updates_referral_id", "referral_status_updates", ["referral_id"]
     )
+    op.create_table(
+        "routing_deliveries",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("referral_id", sa.String(36), nullable=False),
+        sa.Column("rule", sa.String(64), nullable=False),
+        sa.Column("destination", sa.String(32), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sa.String(128), nullable=True),
+        sa.Column("reference", sa.String(64), nullable=True),
+        sa.Column("at", _TS, nullable=False),
+        sa.ForeignKeyConstraint(["referral_id"], ["referrals.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_routing_deliveries_referral_id", "routing_deliveries", ["referral_id"])
+    op.create_index("ix_routing_deliveries_at", "routing_deliveries", ["at"])
 
 
 def downgrade() -> None:
-    """Drop both tables."""
+    """Drop the three tables."""
+    op.drop_table("routing_deliveries")
     op.drop_table("referral_status_updates")
     op.drop_table("cleanup_actions")
