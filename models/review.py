@@ -11,6 +11,29 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+#: How each contract field is named to people (review screen, fax-back request).
+FIELD_LABELS = {
+    "patient.name": "Patient name",
+    "patient.dob": "Patient date of birth",
+    "patient.sex": "Patient sex",
+    "patient.phone": "Patient phone",
+    "patient.address": "Patient address",
+    "patient.mrn": "Patient MRN",
+    "insurance.payer": "Insurance payer",
+    "insurance.member_id": "Insurance member ID",
+    "insurance.group_number": "Insurance group number",
+    "referring.name": "Referring provider",
+    "referring.npi": "Referring provider NPI",
+    "referring.practice": "Referring practice",
+    "referring.phone": "Referring phone",
+    "referring.fax": "Referring fax",
+    "referral.specialty": "Specialty requested",
+    "referral.clinical_question": "Reason for referral / clinical question",
+    "referral.diagnoses": "Diagnosis codes (ICD-10-CM)",
+    "referral.urgency": "Urgency",
+    "referral.date": "Referral date",
+}
+
 
 class Role(StrEnum):
     """What a member of staff may do: ``admin`` also sees the audit log and releases claims."""

@@ -6,6 +6,7 @@ sha256 (they are long random strings, so a fast hash is enough). Nothing here lo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -24,8 +25,15 @@ from models.storage.jobs import as_utc
 from models.storage.review_tables import ApiTokenRow, SessionRow, UserRow
 
 _HASHER = PasswordHasher()
-#: Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so a wrong name costs as long as a wrong
+    password (made on first use: hashing is slow on purpose, start-up should not be)."""
+    return _HASHER.hash("not a password of anyone")
+
+
 MIN_PASSWORD = 8
 
 
@@ -69,7 +77,7 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
     with store.session() as s:
         row = s.scalar(select(UserRow).where(UserRow.name == name, UserRow.active.is_(True)))
         try:
-            _HASHER.verify(row.password_hash if row else _DUMMY_HASH, password)
+            _HASHER.verify(row.password_hash if row else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         if row is None:

@@ -19,6 +19,7 @@ from extractors.fields.npi import npi_is_valid
 from extractors.fields.phone import DEFAULT_REGION
 from models.referral import Field, Referral
 from models.vocab import FieldName, Sex, Specialty, Urgency
+from pipeline.review_actions import InvalidFields
 from pipeline.stages.check import field_problems
 
 _DATES = {FieldName.PATIENT_DOB: "dob", FieldName.REFERRAL_DATE: "event"}
@@ -112,14 +113,6 @@ def normalise_all(changes: dict[str, Any], today: date | None = None) -> dict[Fi
     if errors:
         raise InvalidFields(errors)
     return out
-
-
-class InvalidFields(ValueError):
-    """Several fields failed; ``errors`` maps field name to message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(f"{len(errors)} invalid field(s)")
-        self.errors = errors
 
 
 def apply(referral: Referral, values: dict[FieldName, Any], today: date) -> Referral:

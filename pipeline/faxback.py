@@ -15,29 +15,9 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
 from models.referral import Referral
+from models.review import FIELD_LABELS as LABELS
 from models.vocab import FieldName
 
-LABELS = {
-    "patient.name": "Patient name",
-    "patient.dob": "Patient date of birth",
-    "patient.sex": "Patient sex",
-    "patient.phone": "Patient phone",
-    "patient.address": "Patient address",
-    "patient.mrn": "Patient MRN",
-    "insurance.payer": "Insurance payer",
-    "insurance.member_id": "Insurance member ID",
-    "insurance.group_number": "Insurance group number",
-    "referring.name": "Referring provider",
-    "referring.npi": "Referring provider NPI",
-    "referring.practice": "Referring practice",
-    "referring.phone": "Referring phone",
-    "referring.fax": "Referring fax",
-    "referral.specialty": "Specialty requested",
-    "referral.clinical_question": "Reason for referral / clinical question",
-    "referral.diagnoses": "Diagnosis codes (ICD-10-CM)",
-    "referral.urgency": "Urgency",
-    "referral.date": "Referral date",
-}
 _MAX_ITEMS = 14
 
 

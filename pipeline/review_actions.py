@@ -22,7 +22,7 @@ from models.storage.jobs import as_utc
 from models.storage.review_tables import ClaimRow, FieldReviewRow, ReferralIndexRow
 from models.storage.tables import AuditRow, DocumentRow, ReferralRow
 from models.vocab import FieldName, ReferralStatus
-from pipeline import corrections, review_queue
+from pipeline import review_queue
 
 
 class ReviewError(Exception):
@@ -39,6 +39,14 @@ class NotFound(ReviewError):
 
 class ClaimedByOther(ReviewError):
     """Someone else holds the claim."""
+
+
+class InvalidFields(ValueError):
+    """Reviewer values that fail the pipeline's validators; ``errors``: field → message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(f"{len(errors)} invalid field(s)")
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,8 @@ def _verdict(s: Session, referral: Referral, name: FieldName, reviewed: Any, act
 
 def correct(store: Store, referral_id: str, actor: Actor, changes: dict[str, Any]) -> Referral:
     """Set reviewed values (validated as the pipeline validates); 422-style errors per field."""
+    from pipeline import corrections  # loads the extractors' validators (spaCy, ICD-10)
+
     with store.session() as s:
         row, referral = load(s, referral_id)
         _hold(s, referral_id, actor)
@@ -163,7 +173,7 @@ def correct(store: Store, referral_id: str, actor: Actor, changes: dict[str, Any
         values = corrections.normalise_all(changes, today=today)
         conflicts = corrections.conflicts(referral, values, today)
         if conflicts:
-            raise corrections.InvalidFields(conflicts)
+            raise InvalidFields(conflicts)
         for name, value in values.items():
             _verdict(s, referral, name, value, actor)
         updated = corrections.apply(referral, values, today)
@@ -174,6 +184,8 @@ def correct(store: Store, referral_id: str, actor: Actor, changes: dict[str, Any
 
 def accept(store: Store, referral_id: str, actor: Actor, name: str) -> Referral:
     """Confirm an extracted value as read (it then counts as correct in review-stats)."""
+    from pipeline import corrections
+
     field_name = FieldName(name)
     with store.session() as s:
         row, referral = load(s, referral_id)

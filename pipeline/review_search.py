@@ -14,7 +14,6 @@ from typing import Any
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import or_, select
 
-from extractors.fields.dates import parse_date
 from models.storage import Store
 from models.storage.review_tables import ReferralIndexRow
 from models.storage.tables import DocumentRow
@@ -26,6 +25,8 @@ LIMIT = 50
 
 
 def _matching_ids(store: Store, q: str) -> list[str]:
+    from extractors.fields.dates import parse_date  # the pipeline's date reader (loads spaCy)
+
     text = " ".join(q.split())
     number = digits(text)
     parsed = parse_date(text, "dob")

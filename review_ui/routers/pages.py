@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from models.review import FIELD_LABELS as LABELS
 from models.review import RejectReason
 from models.storage.tables import DocumentRow, ReferralRow
 from models.vocab import DocumentType, FieldName, Specialty, Urgency
 from pipeline import review_actions as actions
-from pipeline.faxback import LABELS
 from pipeline.review_queue import QueueFilter, list_referrals
 from pipeline.review_search import search as run_search
 from review_ui.routers.documents import list_documents

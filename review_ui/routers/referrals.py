@@ -12,9 +12,6 @@ from models.referral import Referral
 from pipeline import loop_status, regroup
 from pipeline import review_actions as actions
 from pipeline.cleanup_apply import merged_into
-from pipeline.corrections import InvalidFields
-from pipeline.faxback import missing_info_pdf
-from pipeline.fhir_export import build_bundle
 from pipeline.review_queue import QueueFilter, list_referrals
 from review_ui.schemas import ClaimOut, MergeIn, MoveIn, QueuePage, ReferralOut, RejectIn, SplitIn
 from review_ui.security import CurrentActor, authenticated
@@ -137,7 +134,7 @@ def patch_fields(
         raise HTTPException(status_code=422, detail={"errors": {"": "no fields given"}})
     try:
         _run(actions.correct, request.app.state.store, referral_id, actor, changes)
-    except InvalidFields as exc:
+    except actions.InvalidFields as exc:
         raise HTTPException(status_code=422, detail={"errors": exc.errors}) from exc
     return referral_detail(request, referral_id)
 
@@ -178,6 +175,8 @@ def fhir(request: Request, referral_id: str, actor: CurrentActor) -> Response:
     ServiceRequest, Task, DocumentReference), validated with ``fhir.resources``."""
     import json
 
+    from pipeline.fhir_export import build_bundle  # fhir.resources: loaded on first export
+
     referral, document_id = _referral(request, referral_id)
     urls = [f"/api/documents/{document_id}/pages/{n}.png" for n in referral.pages]
     bundle = build_bundle(referral, urls)
@@ -190,6 +189,8 @@ def fhir(request: Request, referral_id: str, actor: CurrentActor) -> Response:
 @router.get("/{referral_id}/missing-info.pdf")
 async def missing_info(request: Request, referral_id: str, actor: CurrentActor) -> Response:
     """One-page fax-back to the referring office asking for what is missing."""
+    from pipeline.faxback import missing_info_pdf  # reportlab: loaded on first fax-back
+
     referral, _ = _referral(request, referral_id)
     settings = request.app.state.settings
     pdf = await run_in_threadpool(
