@@ -17,7 +17,14 @@ from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.clinical_labels import labelled
-from extractors.fields.clinical_rules import clean_key
+from extractors.fields.clinical_rules import clean_key, label_patterns
+from extractors.fields.option_group import (
+    Vocabulary,
+    decide,
+    find_groups,
+    mark_state,
+    option_pattern,
+)
 from extractors.fields.specialty_inference import infer_specialty
 from extractors.fields.specialty_lexicon import lexicon, match_specialty
 from models.vocab import FieldName, Specialty
@@ -63,6 +70,23 @@ def _text_patterns() -> list[tuple[re.Pattern[str], float]]:
     ]
 
 
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The specialty option group's vocabulary: every synonym of the lexicon is an option."""
+    lex = lexicon()
+
+    def value(word: str) -> str | None:
+        found = lex.synonyms.get(clean_key(word))
+        return found.value if found is not None else None
+
+    return Vocabulary(
+        option=option_pattern(lex.synonym_re.pattern),
+        value=value,
+        label=label_patterns()[KEY],
+        other=Specialty.OTHER.value,
+    )
+
+
 _YOUR_CLINIC = re.compile(
     r"\bto\s+(?:your|the)\s+(?P<raw>[\w/&.-]+(?:\s+[\w/&.-]+){0,2}?)\s+"
     r"(?:clinic|department|dept|service|practice|office|team)\b",
@@ -81,8 +105,11 @@ class SpecialtyComponent:
     def __call__(self, doc: Doc) -> Doc:
         """Add ``referral.specialty`` candidates to ``doc.spans["fields"]``."""
         text = doc.text
-        marked: list[tuple[int, int]] = []
+        marked = self._groups(doc)
+        groups = list(marked)
         for item in labelled(text, KEY, page_of(doc)):
+            if any(s <= item.label_start < e or s <= item.start < e for s, e in groups):
+                continue  # a checklist was read as a whole above
             value = text[item.start : item.end]
             found = match_specialty(value)
             if found is None:
@@ -149,6 +176,35 @@ class SpecialtyComponent:
                 )
                 marked.append((start, end))
         return doc
+
+    def _groups(self, doc: Doc) -> list[tuple[int, int]]:
+        """Read specialty checklists; return their spans (their words state nothing else).
+
+        A list with several options, or any box beside its option, is a question: only its
+        marked option answers it, and an unmarked list states no specialty at all.
+        """
+        text, vocab = doc.text, vocabulary()
+        spans: list[tuple[int, int]] = []
+        for group in find_groups(text, vocab):
+            boxed = any(mark_state(c.before) or mark_state(c.after) for c in group.choices)
+            if len(group.choices) < 2 and not boxed:
+                continue
+            spans.append((group.start, group.end))
+            for answer in decide(group, text, page_of(doc)):
+                value = answer.choice.value or vocab.other
+                if answer.how == "label" or value is None:
+                    continue
+                add_candidate(
+                    doc,
+                    answer.choice.start,
+                    answer.choice.end,
+                    FieldName.REFERRAL_SPECIALTY,
+                    value,
+                    round(answer.confidence * self.stated_confidence / 0.95, 3),
+                    EXTRACTOR,
+                    (answer.how,),
+                )
+        return spans
 
 
 @Language.factory(
