@@ -24,12 +24,14 @@ from models.geometry import Box
 log = logging.getLogger(__name__)
 
 #: The marked option's measure must reach this ink share ...
-MIN_INK = 0.12
+MIN_INK = 0.25
 #: ... and this many times the measure of every other option: a clear answer ...
 MIN_RATIO = 3.0
 #: ... while this much is a doubtful one (taken, with a low confidence).
 THIN_RATIO = 1.8
 MIN_RING_INK = 0.06
+#: Share of a group's options that must show ink on one side for boxes to be looked for there.
+BOXED_SHARE = 0.75
 _DARK = 128
 _INNER = 0.25  # share of the box trimmed on each side: the border is not the mark
 
@@ -51,17 +53,34 @@ def _gray(path: str) -> np.ndarray | None:
     return image
 
 
-def _box_region(word: Box, gray: np.ndarray, *, after: bool) -> np.ndarray:
-    """Ink mask of the area just left (or right) of a word, where its box would be drawn."""
+def _box_ink(word: Box, gray: np.ndarray, *, after: bool) -> float | None:
+    """Inner ink of the box drawn next to a word, ``None`` when there is no box-like shape.
+
+    OCR word boxes sometimes swallow the checkbox in front of the word ("■ Rheumatology" read
+    as one word starting at the box), so the search band reaches into the word's first
+    letters; the box is the outermost square-ish blob of about a letter's height in the band.
+    """
     height, width = gray.shape
     x0, y0, x1, y1 = word.to_pixels(width=width, height=height)
     h = max(4, y1 - y0)
     if after:
-        left, right = min(width, x1 + 1), min(width, x1 + 2 * h)
+        left, right = max(0, x1 - h), min(width, x1 + 5 * h // 2)
     else:
-        left, right = max(0, x0 - 2 * h), max(0, x0 - 1)
+        left, right = max(0, x0 - 5 * h // 2), min(width, x0 + h)
     top, bottom = max(0, y0 - h // 3), min(height, y1 + h // 3)
-    return gray[top:bottom, left:right] < _DARK
+    mask = gray[top:bottom, left:right] < _DARK
+    if not mask.any():
+        return None
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    boxes = [
+        (int(x), int(y), int(w), int(hh))
+        for x, y, w, hh, _area in stats[1:count]
+        if 0.45 * h <= hh <= 1.6 * h and 0.45 * h <= w <= 1.6 * h and 0.6 <= w / hh <= 1.6
+    ]
+    if not boxes:
+        return None
+    x, y, w, hh = max(boxes, key=lambda b: b[0]) if after else min(boxes, key=lambda b: b[0])
+    return inner_ink(mask[y : y + hh, x : x + w])
 
 
 def inner_ink(mask: np.ndarray) -> float:
@@ -94,14 +113,6 @@ def _page_gray(page: Page) -> np.ndarray | None:
     return _gray(page.image_path)
 
 
-def ink_before(page: Page, words: list[Box]) -> list[float] | None:
-    """Ink inside the box before each word, or ``None`` without a readable page image."""
-    gray = _page_gray(page)
-    if gray is None or not words:
-        return None
-    return [inner_ink(_box_region(word, gray, after=False)) for word in words]
-
-
 def _pick(shares: list[float], floor: float) -> tuple[int, float] | None:
     """Index of the one share that stands out from all others, with a confidence."""
     if len(shares) < 2:
@@ -127,13 +138,15 @@ def marked_by_pixels(page: Page, words: list[Box]) -> PixelPick | None:
     if gray is None or len(words) < 2:
         return None
     thin: PixelPick | None = None
-    measures = (
-        ("box_before", lambda w: inner_ink(_box_region(w, gray, after=False)), MIN_INK),
-        ("box_after", lambda w: inner_ink(_box_region(w, gray, after=True)), MIN_INK),
-        ("circled", lambda w: _ring_ink(w, gray), MIN_RING_INK),
-    )
-    for how, measure, floor in measures:
-        found = _pick([measure(w) for w in words], floor)
+    for how in ("box_before", "box_after", "circled"):
+        if how == "circled":
+            shares, floor = [_ring_ink(w, gray) for w in words], MIN_RING_INK
+        else:
+            found_boxes = [_box_ink(w, gray, after=how == "box_after") for w in words]
+            if sum(b is not None for b in found_boxes) < BOXED_SHARE * len(found_boxes):
+                continue  # no box drawn on this side of most options: not where boxes are
+            shares, floor = [b or 0.0 for b in found_boxes], MIN_INK
+        found = _pick(shares, floor)
         if found is None:
             continue
         pick = PixelPick(found[0], found[1], how)
