@@ -132,7 +132,9 @@ def check(
     rules = load_requirements(ctx.settings.requirements_file or DEFAULT_REQUIREMENTS)
     today = today or date.today()
     missing = [name for name in FieldName if name not in referral.fields]
+    own = {"missing", "invalid", "low_confidence"}
     problems = [
+        *(p for p in referral.problems if p.kind not in own),  # e.g. triage's under-triage
         *_completeness(referral, rules, text),
         *_validity(referral, today),
         *_low_confidence(referral, ctx.settings.low_confidence),

@@ -1,9 +1,11 @@
 """Check and triage as units: built referrals and drafts, no files."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from extractors.fields.red_flags import RedFlag
 from models import Box, Document, Field, FieldName, Page, Referral, Urgency, Word
+from models.vocab import PageKind
 from pipeline.stages.check import check
 from pipeline.stages.find import PageFindings
 from pipeline.stages.split import Draft
@@ -156,16 +158,47 @@ def _flag(negated: bool) -> RedFlag:
     )
 
 
-def test_red_flag_escalates_routine_and_is_shown_with_its_box(ctx):
+def test_red_flag_against_stated_routine_is_a_problem_with_its_box_not_a_change(ctx):
+    """Issue 6 class 4: a stated urgency stands; the contradicting flag goes to the reviewer."""
     doc = _document()
     referral = _complete(**{FieldName.REFERRAL_URGENCY: "routine"})
     result = triage(referral, doc, _draft([_flag(negated=False)]), ctx)
+    assert result.triage.urgency == Urgency.ROUTINE
+    assert result.value(FieldName.REFERRAL_URGENCY) == "routine"
+    assert [p.message for p in result.problems] == [
+        "possible under-triage: chest pain on exertion"
+    ]
+    flag_reason = next(r for r in result.triage.reasons if r.rule.startswith("red_flag:"))
+    assert flag_reason.rule == "red_flag:chest_pain_exertional"
+    assert flag_reason.page == 1 and flag_reason.box is not None and flag_reason.box.x0 == 0.1
+    checked = check(result, ctx, today=date(2026, 3, 2))  # check keeps triage's problem
+    assert ("referral.urgency", "inconsistent") in {(p.field, p.kind) for p in checked.problems}
+
+
+def test_unstated_urgency_with_a_current_flag_is_urgent_never_stat(ctx):
+    doc = _document()
+    stat_flag = replace(_flag(negated=False), urgency=Urgency.STAT)
+    result = triage(_complete(), doc, _draft([stat_flag]), ctx)
     assert result.triage.urgency == Urgency.URGENT
     assert result.value(FieldName.REFERRAL_URGENCY) == "urgent"
-    reason = result.triage.reasons[0]
-    assert reason.rule == "red_flag:chest_pain_exertional"
-    assert reason.page == 1 and reason.box is not None and reason.box.x0 == 0.1
+    assert result.triage.reasons[0].box is not None
     assert result.triage.due_by == RECEIVED.replace(day=5)  # 72 h for urgent
+
+
+def test_flag_on_a_clinic_note_page_does_not_raise_urgency(ctx):
+    doc = _document()
+    doc = doc.with_pages([doc.pages[0].model_copy(update={"kind": PageKind.CLINICAL_NOTES})])
+    result = triage(_complete(), doc, _draft([_flag(negated=False)]), ctx)
+    assert result.triage.urgency == Urgency.ROUTINE
+    assert any("under-triage" in p.message for p in result.problems)
+
+
+def test_stated_routine_with_only_negated_flags_has_no_problem(ctx):
+    doc = _document(["denies", "chest", "pain"])
+    referral = _complete(**{FieldName.REFERRAL_URGENCY: "routine"})
+    result = triage(referral, doc, _draft([_flag(negated=True)]), ctx)
+    assert result.triage.urgency == Urgency.ROUTINE
+    assert result.problems == []
 
 
 def test_negated_red_flag_does_not_escalate(ctx):
