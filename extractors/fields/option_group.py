@@ -161,10 +161,21 @@ def _by_words(text: str, start: int, zone: int, end: int, vocab: Vocabulary) -> 
                 m.start("word"),
                 m.end(),
                 _DROP.sub("", text[prev_end : m.start("word")])[-_MARK_MAX:],
-                _DROP.sub("", text[m.end() : nxt])[:_MARK_MAX],
+                _after_mark(text[m.end() : nxt]),
             )
         )
     return out
+
+
+def _after_mark(rest: str) -> str:
+    """The mark right after an option ("Urgent [X]"): only when nothing longer follows."""
+    rest = _DROP.sub("", rest)
+    return rest if len(rest) <= _MARK_MAX else ""
+
+
+def is_box(mark: str) -> bool:
+    """True for a mark printed as a box or bracket token ("☐", "[X]", "( )"), not OCR noise."""
+    return bool(_BOX.fullmatch(mark.strip()))
 
 
 def row_choices(text: str, start: int, end: int, vocab: Vocabulary) -> tuple[list[Choice], bool]:
@@ -201,7 +212,10 @@ def find_groups(text: str, vocab: Vocabulary) -> list[Group]:
     labelled = False
     for line in page_lines(text):
         choices, has_label = row_choices(text, line.start, line.end, vocab)
-        marked = any(mark_state(c.before) or mark_state(c.after) for c in choices)
+        marked = any(
+            mark_state(c.before) or mark_state(c.after) or _YES_NO.match(text[c.end : line.end])
+            for c in choices
+        )
         row = (
             bool(choices)
             and (len(choices) > 1 or has_label or marked or bool(current) or labelled)

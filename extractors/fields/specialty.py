@@ -22,7 +22,7 @@ from extractors.fields.option_group import (
     Vocabulary,
     decide,
     find_groups,
-    mark_state,
+    is_box,
     option_pattern,
 )
 from extractors.fields.specialty_inference import infer_specialty
@@ -186,7 +186,7 @@ class SpecialtyComponent:
         text, vocab = doc.text, vocabulary()
         spans: list[tuple[int, int]] = []
         for group in find_groups(text, vocab):
-            boxed = any(mark_state(c.before) or mark_state(c.after) for c in group.choices)
+            boxed = any(is_box(c.before) or is_box(c.after) for c in group.choices)
             if len(group.choices) < 2 and not boxed:
                 continue
             spans.append((group.start, group.end))
