@@ -27,6 +27,7 @@ from extractors.fields.option_group import (
 )
 from extractors.fields.specialty_inference import infer_specialty
 from extractors.fields.specialty_lexicon import lexicon, match_specialty
+from extractors.fields.specialty_service import read_service
 from models.vocab import FieldName, Specialty
 
 __all__ = ["EXTRACTOR", "SpecialtyComponent", "infer_specialty", "match_specialty"]
@@ -88,7 +89,7 @@ def vocabulary() -> Vocabulary:
 
 
 _YOUR_CLINIC = re.compile(
-    r"\bto\s+(?:your|the)\s+(?P<raw>[\w/&.-]+(?:\s+[\w/&.-]+){0,2}?)\s+"
+    r"\b(?:to|in|at|with)\s+(?:your|the)\s+(?P<raw>[\w/&.-]+(?:\s+[\w/&.-]+){0,2}?)\s+"
     r"(?:clinic|department|dept|service|practice|office|team)\b",
     re.IGNORECASE,
 )
@@ -111,14 +112,14 @@ class SpecialtyComponent:
             if any(s <= item.label_start < e or s <= item.start < e for s, e in groups):
                 continue  # a checklist was read as a whole above
             value = text[item.start : item.end]
-            found = match_specialty(value)
+            found = read_service(value)
             if found is None:
                 continue
-            specialty, score, s, e = found
+            specialty, score, s, e, how = found
             if (e - s) < 0.35 * len(value.strip()) and len(value.split()) > 5:
                 continue  # a synonym inside a sentence ("sleep study requested") states nothing
-            notes = () if score >= 0.92 else ("fuzzy_match",)
-            conf = self.stated_confidence * (1.0 if score >= 0.92 else score * 0.9)
+            notes = () if how == "lexicon" else (how,)
+            conf = self.stated_confidence * (1.0 if how == "lexicon" else score * 0.9)
             start, end = item.start + s, item.start + e
             if (
                 add_candidate(
@@ -187,12 +188,16 @@ class SpecialtyComponent:
         spans: list[tuple[int, int]] = []
         for group in find_groups(text, vocab):
             boxed = any(is_box(c.before) or is_box(c.after) for c in group.choices)
+            many_lines = "\n" in text[group.choices[0].start : group.choices[-1].end]
             if len(group.choices) < 2 and not boxed:
                 continue
+            answers = [a for a in decide(group, text, page_of(doc)) if a.how != "label"]
+            if not answers and not (boxed or many_lines or len(group.choices) >= 3):
+                continue  # "Specialty: Cardiac Electrophysiology": a value, not a checklist
             spans.append((group.start, group.end))
-            for answer in decide(group, text, page_of(doc)):
+            for answer in answers:
                 value = answer.choice.value or vocab.other
-                if answer.how == "label" or value is None:
+                if value is None:
                     continue
                 add_candidate(
                     doc,
