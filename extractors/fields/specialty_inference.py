@@ -15,6 +15,7 @@ stated specialty's: an inferred value always deserves a reviewer's glance.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,21 @@ W_ICD = 0.40
 MAX_CONFIDENCE = 0.85
 _TEMPERATURE = 0.04
 _MIN_SIMILARITY = 0.12
+#: Weight of the background (history, other services) against the reason for referral.
+W_BACKGROUND = 0.2
+#: Weight of each diagnosis after the first (the primary diagnosis leads).
+W_SECONDARY_DX = 0.5
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+#: Sentences about the patient's background, not the reason for this referral: the history,
+#: other specialists who follow the patient ("followed by cardiology for AF").
+_BACKGROUND = re.compile(
+    r"^\s*(?:(?:past\s+)?(?:medical\s+|surgical\s+)?history\b|p\.?m\.?h\.?x?\b|hx\b"
+    r"|background\b|comorbidit|co-morbidit|other\s+(?:problems|conditions)\b|meds\b"
+    r"|medications\b|allergies\b|social\b|family\s+history\b)"
+    r"|\b(?:followed|seen|managed|treated|known)\s+(?:by|to|in)\b|\bunder\s+the\s+care\s+of\b"
+    r"|\bprevious(?:ly)?\b|\bin\s+the\s+past\b|\bhistory\s+of\b",
+    re.IGNORECASE,
+)
 
 
 def infer_specialty(
@@ -60,13 +76,16 @@ def infer_specialty(
         return Specialty.OTHER, 0.0, ""
     candidates = [s for s in lexicon().prototypes if s is not Specialty.OTHER]
     shares: list[tuple[float, dict[Specialty, float]]] = []
-    kw_share, kw_evidence = _keyword_share(text)
+    focus, background = split_focus(text)
+    kw_share, kw_evidence = _keyword_share(focus, background)
     if kw_share:
         shares.append((W_KEYWORDS, kw_share))
-    icd_share, icd_evidence = _icd_share(codes, text)
+    comorbid = _background_only(focus, background)
+    icd_share, icd_evidence = _icd_share(codes, text, comorbid)
     if icd_share:
         shares.append((W_ICD, icd_share))
-    emb_share = _embedding_share(_embedding_text(text, codes), candidates, model_path)
+    leading = [c for c in codes if not set(icd_specialties(c)) & comorbid][:1] or codes[:1]
+    emb_share = _embedding_share(_embedding_text(focus, leading), candidates, model_path)
     if emb_share:
         shares.append((W_EMBEDDING, emb_share))
     if not shares:
@@ -80,8 +99,29 @@ def infer_specialty(
     return best, round(min(MAX_CONFIDENCE, confidence), 3), evidence
 
 
-def _keyword_share(text: str) -> tuple[dict[Specialty, float], dict[Specialty, str]]:
-    """Share of distinct keyword (and named-specialty) hits per specialty in ``text``."""
+def split_focus(text: str) -> tuple[str, str]:
+    """The referral's own reason (``focus``) and its background sentences (history, others).
+
+    "Left hip fracture after a fall. She is followed by cardiology for AF." is about the hip;
+    the second sentence is background that must not outvote it.
+    """
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    background = [s for s in sentences if _BACKGROUND.search(s)]
+    focus = [s for s in sentences if not _BACKGROUND.search(s)]
+    if not focus:
+        return text, ""
+    return " ".join(focus), " ".join(background)
+
+
+def _keyword_share(
+    text: str, background: str = ""
+) -> tuple[dict[Specialty, float], dict[Specialty, str]]:
+    """Share of distinct keyword (and named-specialty) hits per specialty.
+
+    Hits in ``text`` (the reason) count fully, keywords in ``background`` at
+    :data:`W_BACKGROUND`, and a specialty named in the background ("known to neurology")
+    not at all.
+    """
     lex = lexicon()
     hits: Counter[Specialty] = Counter()
     evidence: dict[Specialty, str] = {}
@@ -90,33 +130,57 @@ def _keyword_share(text: str) -> tuple[dict[Specialty, float], dict[Specialty, s
         if specialty is not None and specialty is not Specialty.OTHER:
             hits[specialty] += 2
             evidence.setdefault(specialty, match.group(0))
-    for specialty, pattern in lex.keywords.items():
-        # "family history of colon cancer", "denies chest pain": not this patient's problem
-        live = [m for m in pattern.finditer(text) if not assess(text, *m.span()).excludes]
-        found = {m.group(0).lower() for m in live}
-        if found:
-            hits[specialty] += len(found)
-            evidence.setdefault(specialty, live[0].group(0))
+    for weight, part in ((1.0, text), (W_BACKGROUND, background)):
+        if not part:
+            continue
+        for specialty, pattern in lex.keywords.items():
+            # "family history of colon cancer", "denies chest pain": not this patient's problem
+            live = [m for m in pattern.finditer(part) if not assess(part, *m.span()).excludes]
+            found = {m.group(0).lower() for m in live}
+            if found:
+                hits[specialty] += weight * len(found)
+                if weight == 1.0:
+                    evidence.setdefault(specialty, live[0].group(0))
     total = sum(hits.values())
     return ({s: n / total for s, n in hits.items()} if total else {}), evidence
 
 
+def _background_only(focus: str, background: str) -> set[Specialty]:
+    """Specialties whose keywords appear in the background and nowhere in the reason."""
+    if not background:
+        return set()
+    lex = lexicon()
+    return {
+        s for s, pattern in lex.keywords.items()
+        if pattern.search(background) and not pattern.search(focus)
+    }
+
+
 def _icd_share(
-    codes: list[str], text: str
+    codes: list[str], text: str, comorbid: set[Specialty] | frozenset[Specialty] = frozenset()
 ) -> tuple[dict[Specialty, float], dict[Specialty, str]]:
-    """Share of diagnosis codes per specialty (ties split), vessels moving I-codes to vascular."""
+    """Share of diagnosis codes per specialty (ties split), vessels moving I-codes to vascular.
+
+    The first code weighs most; codes of a specialty only the background speaks of
+    (comorbidities) weigh little, and the shares then sum to less than one.
+    """
     vascular_text = bool(lexicon().vascular_re.search(text))
     weights: Counter[Specialty] = Counter()
     evidence: dict[Specialty, str] = {}
-    for code in codes:
+    nominal = 0.0  # what the codes would weigh without comorbidity discounts
+    for index, code in enumerate(codes):
         targets = icd_specialties(code)
         if vascular_text and code.startswith("I") and Specialty.CARDIOLOGY in targets:
             targets = (Specialty.VASCULAR_SURGERY,)
+        weight = 1.0 if index == 0 else W_SECONDARY_DX  # the primary diagnosis leads
+        nominal += weight if targets else 0.0
+        if set(targets) & set(comorbid):  # a comorbidity the history mentions, not the reason
+            weight *= W_BACKGROUND
         for specialty in targets:
-            weights[specialty] += 1.0 / len(targets)
+            weights[specialty] += weight / len(targets)
             evidence.setdefault(specialty, code)
-    total = sum(weights.values())
-    return ({s: w / total for s, w in weights.items()} if total else {}), evidence
+    # discounted codes shrink the share itself: comorbidities alone say little
+    return ({s: w / nominal for s, w in weights.items()} if nominal else {}), evidence
 
 
 def _embedding_text(text: str, codes: list[str]) -> str:

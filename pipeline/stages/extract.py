@@ -93,17 +93,21 @@ def extract(document: Document, draft: Draft, ctx: StageContext) -> Referral:
         if field is not None:
             fields[name] = field
     if FieldName.REFERRAL_SPECIALTY not in fields:
-        inferred = _inferred_specialty(fields, ctx)
+        context = "\n".join(f.text for f in draft.findings)
+        inferred = _inferred_specialty(fields, ctx, context)
         if inferred is not None:
             fields[FieldName.REFERRAL_SPECIALTY] = inferred
     return Referral(document_id=document.id, pages=sorted(draft.pages), fields=fields)
 
 
-def _inferred_specialty(fields: dict[FieldName, Field], ctx: StageContext) -> Field | None:
+def _inferred_specialty(
+    fields: dict[FieldName, Field], ctx: StageContext, context: str = ""
+) -> Field | None:
+    """Specialty from the question and diagnoses; without a question, from the pages' text."""
     question = fields.get(FieldName.REFERRAL_CLINICAL_QUESTION)
     diagnoses = fields.get(FieldName.REFERRAL_DIAGNOSES)
     codes = list(diagnoses.value) if diagnoses else []
-    text = str(question.value) if question else ""
+    text = str(question.value) if question else context
     if not text and not codes:
         return None
     specialty, confidence, _evidence = infer_specialty(
