@@ -16,9 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 
 
-def generated_set(count: int, seed: int, variants: str) -> Path:
-    """Folder with ``count`` generated documents (made once per count/seed/variants)."""
-    folder = OUT / f"set-{count}-{seed}-{variants.replace(',', '_')}"
+GENERATORS = {"own": ("samples.generate", "set"), "heldout": ("samples.heldout", "heldout")}
+
+
+def generated_set(count: int, seed: int, variants: str, generator: str = "own") -> Path:
+    """Folder with ``count`` generated documents (made once per set/count/seed/variants).
+
+    ``generator`` is ``own`` (samples.generate, the set the extractors were tuned on) or
+    ``heldout`` (samples.heldout, written apart from them).
+    """
+    module, prefix = GENERATORS[generator]
+    folder = OUT / f"{prefix}-{count}-{seed}-{variants.replace(',', '_')}"
     marker = folder / ".complete"
     if not marker.exists():
         folder.mkdir(parents=True, exist_ok=True)
@@ -26,7 +34,7 @@ def generated_set(count: int, seed: int, variants: str) -> Path:
             [
                 sys.executable,
                 "-m",
-                "samples.generate",
+                module,
                 "--out",
                 str(folder),
                 "--count",

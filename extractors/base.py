@@ -52,6 +52,7 @@ class EngineContext:
             absent (a scanned page), so the page is OCRed instead.
         workdir: Folder for the page image the review UI shows; ``None`` writes nothing.
         image_dpi: Resolution of that page image.
+        tmp_dir: Private folder for Tesseract's input images (PHI); ``None``: ``$TMPDIR``.
     """
 
     ocr_dpi: int = 300
@@ -60,6 +61,7 @@ class EngineContext:
     min_text_chars: int = 20
     workdir: Path | None = None
     image_dpi: int = 150
+    tmp_dir: Path | None = None
 
 
 @runtime_checkable

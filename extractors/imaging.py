@@ -14,6 +14,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from models.fs import private_dir
+
 #: Pixels are "square" when x and y resolution differ by less than this share.
 _SQUARE_TOLERANCE = 0.05
 #: Working resolution (longest side, px) for the cheap analyses below.
@@ -200,7 +202,7 @@ def write_png_atomic(gray: np.ndarray, target: Path, *, bilevel: bool = False) -
     (atomic on one file system). Fast zlib level; ``bilevel`` (fax pages) writes a 1-bit
     PNG, faster still and ~6× smaller.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     # No PNG row filters: choosing them per row cost 2/3 of the encode (34 → 10 ms for a
     # 150 dpi page) and, on mostly-white documents, made the file larger, not smaller.
     params = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]

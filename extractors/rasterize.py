@@ -1,31 +1,25 @@
 """Turn one page of a PDF, TIFF, PNG or JPEG into a grayscale pixel array.
 
-PDFium is not thread-safe, and the embedded pipeline runs dramatiq worker *threads*, so
-every PDFium call in this package goes through ``PDFIUM_LOCK``. Tesseract runs as a
-subprocess and needs no lock.
+PDF pages are rendered by PDFium in the sandbox process (:mod:`extractors.pdf_sandbox`):
+a hostile PDF costs a child process, not the worker. Images are decoded here by Pillow,
+whose pixel count ``sniff`` has already bounded.
 """
 
 from __future__ import annotations
 
-import threading
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 
+from extractors import pdf_sandbox
 from extractors.base import PDF, TIFF
 from models.errors import ErrorCode, Rejected
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
-
-#: Serialises PDFium calls (the library keeps global state).
-PDFIUM_LOCK = threading.RLock()
 
 #: Plausible scan resolutions; metadata outside this range is treated as missing.
 _DPI_RANGE = (50.0, 1200.0)
@@ -48,26 +42,8 @@ class Raster:
     bilevel: bool = False
 
 
-@contextmanager
-def open_pdf(path: Path) -> Iterator[pdfium.PdfDocument]:
-    """Open a PDF under the PDFium lock and close it afterwards.
-
-    Raises:
-        Rejected: ``CORRUPT_FILE`` if PDFium cannot load it.
-    """
-    with PDFIUM_LOCK:
-        try:
-            doc = pdfium.PdfDocument(str(path))
-        except pdfium.PdfiumError as exc:
-            raise Rejected("PDF cannot be opened", code=ErrorCode.CORRUPT_FILE) from exc
-        try:
-            yield doc
-        finally:
-            doc.close()
-
-
 def render_pdf_page(path: Path, page_no: int, dpi: float, *, turn: int = 0) -> Raster:
-    """Render 1-based ``page_no`` at ``dpi`` in grayscale.
+    """Render 1-based ``page_no`` at ``dpi`` in grayscale, in the PDF sandbox.
 
     Args:
         path: The PDF.
@@ -77,21 +53,10 @@ def render_pdf_page(path: Path, page_no: int, dpi: float, *, turn: int = 0) -> R
             always applied).
 
     Raises:
-        Rejected: ``CORRUPT_FILE`` if the page is missing or cannot be rendered.
+        Rejected: ``CORRUPT_FILE`` if the page is missing or cannot be rendered,
+            ``RESOURCE_LIMIT`` if rendering it exceeds the sandbox's memory or time.
     """
-    with open_pdf(path) as doc:
-        if not 1 <= page_no <= len(doc):
-            raise Rejected("page number out of range", code=ErrorCode.CORRUPT_FILE)
-        try:
-            page = doc[page_no - 1]
-            bitmap = page.render(scale=dpi / 72.0, rotation=turn % 360, grayscale=True)
-            gray = np.array(bitmap.to_numpy(), copy=True)
-            bitmap.close()  # release native memory inside the lock, not in a GC finaliser
-            page.close()
-        except pdfium.PdfiumError as exc:
-            raise Rejected("PDF page cannot be rendered", code=ErrorCode.CORRUPT_FILE) from exc
-    if gray.ndim == 3:
-        gray = gray[:, :, 0]
+    gray = pdf_sandbox.render_gray(path, page_no, dpi, turn)
     return Raster(gray=gray, dpi=(float(dpi), float(dpi)))
 
 

@@ -9,17 +9,15 @@ with its ``ErrorCode``; messages carry numbers only, never the file name.
 
 from __future__ import annotations
 
-import ctypes
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from PIL import Image, TiffImagePlugin
 
+from extractors import pdf_sandbox
 from extractors.base import JPEG, PDF, PNG, TIFF
-from extractors.rasterize import PDFIUM_LOCK
+from extractors.pdf_native import check_page_count
 from models.errors import ErrorCode, Rejected
 
 if TYPE_CHECKING:
@@ -104,7 +102,7 @@ def sniff(
     if media_type == PDF:
         if b"%%EOF" not in tail:
             raise Rejected("PDF is truncated (no end-of-file marker)", code=ErrorCode.CORRUPT_FILE)
-        sizes = _pdf_page_sizes(path, max_pages=max_pages, dpi=render_dpi)
+        sizes = pdf_sandbox.page_sizes(path, max_pages, render_dpi)  # parsed in a child
     else:
         sizes = _image_sizes(path, media_type, size=size, max_pages=max_pages, tail=tail)
     for number, (width, height) in enumerate(sizes, start=1):
@@ -118,40 +116,6 @@ def sniff(
                 f"page {number} is {width}x{height} pixels", code=ErrorCode.IMAGE_TOO_SMALL
             )
     return SniffResult(media_type=media_type, page_count=len(sizes), page_sizes=sizes)
-
-
-def _check_page_count(count: int, max_pages: int) -> None:
-    if count == 0:
-        raise Rejected("file has no pages", code=ErrorCode.CORRUPT_FILE)
-    if count > max_pages:
-        raise Rejected(f"{count} pages, limit {max_pages}", code=ErrorCode.TOO_MANY_PAGES)
-
-
-def _pdf_page_sizes(path: Path, *, max_pages: int, dpi: int) -> list[tuple[int, int]]:
-    """Page sizes at ``dpi`` from the page tree, without parsing page contents.
-
-    PDFium opens a file with only an owner password (restrictions, no user password)
-    without asking, which is what we want: such files are readable.
-    """
-    with PDFIUM_LOCK:
-        try:
-            doc = pdfium.PdfDocument(str(path))
-        except pdfium.PdfiumError as exc:
-            if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-                raise Rejected("PDF needs a password", code=ErrorCode.ENCRYPTED_PDF) from exc
-            raise Rejected("PDF cannot be parsed", code=ErrorCode.CORRUPT_FILE) from exc
-        try:
-            count = len(doc)
-            _check_page_count(count, max_pages)
-            sizes: list[tuple[int, int]] = []
-            rect = pdfium_c.FS_SIZEF()
-            for index in range(count):
-                if not pdfium_c.FPDF_GetPageSizeByIndexF(doc, index, ctypes.byref(rect)):
-                    raise Rejected(f"page {index + 1} has no size", code=ErrorCode.CORRUPT_FILE)
-                sizes.append((round(rect.width * dpi / 72), round(rect.height * dpi / 72)))
-        finally:
-            doc.close()
-    return sizes
 
 
 def _image_sizes(
@@ -174,12 +138,18 @@ def _image_sizes(
                         raise Rejected("JPEG is truncated", code=ErrorCode.CORRUPT_FILE)
                     return [image.size]
                 count = getattr(image, "n_frames", 1)
-                _check_page_count(count, max_pages)
+                check_page_count(count, max_pages)
                 sizes = []
+                damaged: list[Rejected] = []
                 for index in range(count):
                     image.seek(index)
-                    _check_tiff_strips(image, size)
+                    try:
+                        _check_tiff_strips(image, size)
+                    except Rejected as exc:  # one bad frame fails as a page, not the file
+                        damaged.append(exc)
                     sizes.append(image.size)
+                if len(damaged) == count:
+                    raise damaged[0]
                 return sizes
     except Image.DecompressionBombError as exc:
         raise Rejected("image exceeds the pixel limit", code=ErrorCode.IMAGE_TOO_LARGE) from exc

@@ -56,6 +56,9 @@ class Page(BaseModel):
     kind_confidence: float | None = None
     image_path: str | None = None
     words: list[Word] = Field(default_factory=list)
+    #: Why the page could not be read ("code: reason"), e.g. one corrupt frame of a fax; the
+    #: other pages are still read and the referral says which page is missing.
+    unreadable: str | None = None
 
     @cached_property
     def _layout(self) -> tuple[str, list[tuple[int, int]]]:

@@ -24,6 +24,9 @@ class ErrorCode(StrEnum):
     OCR_FAILED = "ocr_failed"
     OCR_TIMEOUT = "ocr_timeout"
     INTERNAL_ERROR = "internal_error"
+    NOT_A_FILE = "not_a_file"
+    UNREADABLE_FILE = "unreadable_file"
+    RESOURCE_LIMIT = "resource_limit"
 
 
 REMEDIES: dict[ErrorCode, str] = {
@@ -38,6 +41,14 @@ REMEDIES: dict[ErrorCode, str] = {
     ErrorCode.OCR_FAILED: "Tesseract could not read the page; check the installation.",
     ErrorCode.OCR_TIMEOUT: "A page took longer than INTAKE_OCR_TIMEOUT_S to read.",
     ErrorCode.INTERNAL_ERROR: "An unexpected error; the file is kept for a developer to look at.",
+    ErrorCode.NOT_A_FILE: (
+        "Only regular files are read: links, folders, pipes and devices are refused unread."
+    ),
+    ErrorCode.UNREADABLE_FILE: "The file cannot be opened (permissions?); check who owns it.",
+    ErrorCode.RESOURCE_LIMIT: (
+        "Reading the file needed more memory or time than INTAKE_PDF_MEMORY_MB / "
+        "INTAKE_PDF_TIME_LIMIT_S allow (a decompression bomb or a hostile file)."
+    ),
 }
 
 

@@ -27,8 +27,10 @@ import dramatiq
 
 from models.document import Document
 from models.errors import Rejected
+from pipeline import quarantine as quarantine_
 from pipeline.broker import BULK_PAGES, QUARANTINE_ACTOR
 from pipeline.jobs import Runtime, open_runtime
+from pipeline.quarantine import Failure
 from pipeline.settings import Settings, get_settings
 from pipeline.stages import ingest as ingest_stage
 from pipeline.stages import read_page as read_page_stage
@@ -146,9 +148,7 @@ def quarantine(message: dict[str, Any], info: dict[str, Any]) -> None:
             ``{"retries", "max_retries"}`` from dramatiq's ``on_retry_exhausted``.
     """
     rt = runtime()
-    options = message.get("options") or {}
-    code = info.get("code") or options.get("intake_code") or "internal_error"
-    error = info.get("error") or options.get("intake_error") or "internal_error: retries exhausted"
+    failure = Failure.from_info(info, message.get("options"))
     args = message.get("args") or []
     if not args:
         return
@@ -158,8 +158,7 @@ def quarantine(message: dict[str, Any], info: dict[str, Any]) -> None:
         document = rt.jobs.document(str(args[0]))
     if document is None:
         return
-    rt.jobs.quarantine(document, code, error)
-    log.warning("doc=%s quarantined code=%s", str(document.id)[:8], code)
+    quarantine_.record(rt.jobs.store, document, failure, jobs=rt.jobs)
 
 
 def _document_of_file(rt: Runtime, path: Path) -> Document:

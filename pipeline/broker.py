@@ -23,7 +23,8 @@ from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import Middleware, Retries, TimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
-from models.errors import ErrorCode, IntakeError, Rejected, Transient
+from models.errors import Rejected, Transient
+from pipeline.quarantine import Failure
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,17 +35,6 @@ QUEUES = ("intake", "ocr", "ocr_bulk")
 BULK_PAGES = 8
 QUARANTINE_ACTOR = "intake.quarantine"
 _MAX_BACKOFF_MS = 600_000
-
-
-def describe(exception: BaseException) -> tuple[str, str]:
-    """(code, one-line reason) for ``.error.txt``; never the exception text of a bug (PHI)."""
-    if isinstance(exception, IntakeError):
-        return exception.code.value, exception.describe()
-    if isinstance(exception, TimeLimitExceeded):
-        error = IntakeError("the page exceeded its time limit", code=ErrorCode.OCR_TIMEOUT)
-        return error.code.value, error.describe()
-    error = IntakeError(f"{type(exception).__name__} while processing")
-    return error.code.value, error.describe()
 
 
 def is_transient(exception: BaseException) -> bool:
@@ -72,12 +62,12 @@ class QuarantineNotes(Middleware):
         """Record the failure's code and reason in the message options."""
         if exception is None or message.actor_name == QUARANTINE_ACTOR:
             return
-        code, error = describe(exception)
-        message.options["intake_code"] = code
-        message.options["intake_error"] = error
+        failure = Failure.of(exception)
+        message.options["intake_code"] = failure.code
+        message.options["intake_error"] = failure.message
         if isinstance(exception, Rejected):
             target = broker.get_actor(QUARANTINE_ACTOR)
-            target.send(message.asdict(), {"code": code, "error": error})
+            target.send(message.asdict(), {"code": failure.code, "error": failure.message})
 
 
 def configure_broker(settings: Settings) -> dramatiq.Broker:

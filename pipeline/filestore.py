@@ -15,13 +15,13 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from models.document import FaxMeta
+from models.fs import PRIVATE_FILE, open_regular, private_dir, private_temp, write_private
 
 _CHUNK = 1 << 20
 
@@ -63,18 +63,8 @@ class InputMeta:
 
 
 def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file and ``os.replace``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``target`` through a 0600 temporary file and ``os.replace``."""
+    write_private(target, data)
 
 
 class FileStore:
@@ -90,15 +80,28 @@ class FileStore:
     def put(self, source: Path) -> StoredFile:
         """Copy ``source`` into the store, hashing while copying; idempotent on content.
 
+        The source is opened with :func:`models.fs.open_regular`: a link, pipe or device is
+        refused before a byte is read, and the bytes copied are those of the inode checked.
+        The copy is 0600 in 0700 folders.
+
         Raises:
+            Rejected: ``NOT_A_FILE``; nothing is copied.
             OSError: the source vanished or cannot be read; nothing is left behind.
         """
-        self.root.mkdir(parents=True, exist_ok=True)
+        src_fd = open_regular(source)
+        return self.put_fd(src_fd)
+
+    def put_fd(self, src_fd: int) -> StoredFile:
+        """:meth:`put` from an open descriptor (closed here)."""
         digest = hashlib.sha256()
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".", suffix=".tmp")
         size = 0
         try:
-            with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
+            fd, tmp = private_temp(self.root)
+        except BaseException:
+            os.close(src_fd)
+            raise
+        try:
+            with os.fdopen(src_fd, "rb") as src, os.fdopen(fd, "wb") as dst:
                 while chunk := src.read(_CHUNK):
                     digest.update(chunk)
                     dst.write(chunk)
@@ -108,12 +111,12 @@ class FileStore:
             sha = digest.hexdigest()
             target = self.path_for(sha)
             if target.exists() and target.stat().st_size == size:
-                Path(tmp).unlink()
+                tmp.unlink()
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                Path(tmp).replace(target)
+                private_dir(target.parent)
+                tmp.replace(target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
         return StoredFile(sha, target, size)
 
@@ -140,25 +143,28 @@ class FileStore:
 def move_file(source: Path, target: Path) -> None:
     """Move ``source`` to ``target`` atomically, also across file systems (inbox on NFS).
 
-    Across devices the bytes are copied to a temporary name beside ``target``, fsynced and
-    renamed, and only then is ``source`` removed: a crash leaves the file in both places,
-    never in neither.
+    The moved file is 0600 in a 0700 folder: it is tightened before the rename, and when
+    that is not possible (another user's file, another device) its bytes are copied to a
+    0600 temporary name beside ``target``, fsynced and renamed, and only then is ``source``
+    removed: a crash leaves the file in both places, never in neither.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     try:
+        source.chmod(PRIVATE_FILE, follow_symlinks=False)
         source.replace(target)
         return
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
+    except (OSError, NotImplementedError) as exc:
+        if getattr(exc, "errno", errno.ENOTSUP) not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
             raise
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-    os.close(fd)
+    src_fd = open_regular(source)
+    fd, tmp = private_temp(target.parent)
     try:
-        shutil.copy2(source, tmp)
-        with Path(tmp).open("rb") as handle:
-            os.fsync(handle.fileno())
-        Path(tmp).replace(target)
+        with os.fdopen(fd, "wb") as dst, os.fdopen(src_fd, "rb") as src:
+            shutil.copyfileobj(src, dst, _CHUNK)
+            dst.flush()
+            os.fsync(dst.fileno())
+        tmp.replace(target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     source.unlink()

@@ -26,6 +26,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from models.fs import kind_of
+
 log = logging.getLogger(__name__)
 
 IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".json", ".error.txt", ".lock")
@@ -50,14 +52,48 @@ def is_candidate(name: str) -> bool:
 
 
 def signature(path: Path) -> Signature | None:
-    """(size, mtime_ns, inode) of a regular file, None for anything else or a vanished file."""
+    """(size, mtime_ns, inode) of a regular file, None for anything else or a vanished file.
+
+    ``lstat``: a link is never followed, not even to look at it.
+    """
     try:
-        st = path.stat()
+        st = path.lstat()
     except OSError:
         return None
     if not stat.S_ISREG(st.st_mode):
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def entry_kind(path: Path) -> str | None:
+    """What an inbox entry is when it is not a regular file ("a symbolic link", "a folder"…);
+    None for a regular file or a vanished one."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else kind_of(mode)
+
+
+def resolve_inbox(inbox: Path, default: Path) -> Path:
+    """Check the folder to watch (or submit to): it must exist and be a folder.
+
+    Only the configured default (``INTAKE_INBOX``) is created when missing: a mistyped path
+    would otherwise be created silently, and faxes would land where nothing watches.
+
+    Raises:
+        ValueError: not a folder, or missing and not the default (the message says which).
+    """
+    if inbox.is_dir():
+        return inbox
+    if inbox.exists() or inbox.is_symlink():
+        raise ValueError("the inbox is not a folder")
+    if inbox.absolute() != default.absolute():
+        raise ValueError(
+            "the inbox folder does not exist (only the default INTAKE_INBOX is created)"
+        )
+    inbox.mkdir(parents=True, exist_ok=True)
+    return inbox
 
 
 @dataclass
@@ -144,6 +180,9 @@ class InboxWatcher:
         rescan_s: Full rescan interval: the safety net for missed events.
         polling: Use watchdog's ``PollingObserver`` (network shares) instead of inotify.
         on_tick: Called after every check, from the same thread (settling finished work).
+        on_refuse: Called with an entry that is not a regular file (a link, a pipe, a
+            device) and its kind; it must take it out of the inbox without reading it.
+            Sub-folders are ignored.
     """
 
     def __init__(
@@ -156,6 +195,7 @@ class InboxWatcher:
         rescan_s: float = 60.0,
         polling: bool = False,
         on_tick: Callable[[], None] | None = None,
+        on_refuse: Callable[[Path, str], None] | None = None,
     ) -> None:
         self.inbox = inbox
         self.on_ready = on_ready
@@ -163,6 +203,7 @@ class InboxWatcher:
         self.rescan_s = rescan_s
         self.polling = polling
         self.on_tick = on_tick
+        self.on_refuse = on_refuse
         self.tracker = StabilityTracker(stable_s)
         self.queued: dict[Path, Signature | None] = {}
         self._lock = threading.RLock()
@@ -173,6 +214,12 @@ class InboxWatcher:
     def notice(self, path: Path) -> None:
         """An event about ``path``: track it unless it is not ours or already queued."""
         if path.parent != self.inbox or not is_candidate(path.name):
+            return
+        kind = entry_kind(path)
+        if kind == "a folder":
+            return
+        if kind is not None:
+            self._refuse(path, kind)
             return
         with self._lock:
             if path not in self.queued:
@@ -187,14 +234,27 @@ class InboxWatcher:
     def scan(self) -> int:
         """Full rescan: track every candidate not yet queued, drop queued files that are gone.
 
+        Entries that are not regular files are refused (sub-folders are left alone).
+
         Returns:
             Number of candidate files in the inbox.
         """
         try:
-            entries = [e for e in os.scandir(self.inbox) if is_candidate(e.name)]
+            entries = [
+                e
+                for e in os.scandir(self.inbox)
+                if is_candidate(e.name) and not e.is_dir(follow_symlinks=False)
+            ]
         except FileNotFoundError:
             entries = []
-        present = {Path(e.path) for e in entries}
+        present: set[Path] = set()
+        for entry in entries:
+            path = Path(entry.path)
+            kind = None if entry.is_file(follow_symlinks=False) else entry_kind(path)
+            if kind is None:
+                present.add(path)
+            else:
+                self._refuse(path, kind)
         with self._lock:
             for path, sig in list(self.queued.items()):
                 if path not in present or signature(path) != sig:
@@ -203,6 +263,15 @@ class InboxWatcher:
                 if path not in self.queued:
                     self.tracker.touch(path, changed=False)
         return len(present)
+
+    def _refuse(self, path: Path, kind: str) -> None:
+        self.release(path)
+        if self.on_refuse is None:
+            return
+        try:
+            self.on_refuse(path, kind)
+        except OSError:
+            log.exception("inbox: an entry that is not a file could not be moved away")
 
     def check(self) -> int:
         """One round: hand on every ready file. Returns how many were handed on."""
@@ -219,8 +288,10 @@ class InboxWatcher:
         return len(ready)
 
     def start(self) -> None:
-        """Start the observer and the checking thread; existing files are scanned at once."""
-        self.inbox.mkdir(parents=True, exist_ok=True)
+        """Start the observer and the checking thread; existing files are scanned at once.
+
+        The inbox must exist (see :func:`resolve_inbox`).
+        """
         self._observer = self._start_observer()
         self._thread = threading.Thread(target=self._run, name="intake-inbox", daemon=True)
         self._thread.start()

@@ -28,9 +28,12 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.document import FaxMeta
+from models.fs import safe_name
 from models.storage import Store
 from models.storage.jobs import JobStore
-from pipeline.filestore import FileStore, InputMeta, move_file, write_atomic
+from pipeline import quarantine
+from pipeline.datadir import prepare
+from pipeline.filestore import FileStore, InputMeta, move_file
 from pipeline.inbox import Signature, signature
 from pipeline.settings import Settings
 from pipeline.stage import StageContext
@@ -58,8 +61,7 @@ def open_runtime(settings: Settings, attempts: int = 5) -> Runtime:
     Several processes starting at once on an empty PostgreSQL database may race to create the
     same tables; the loser retries.
     """
-    if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)  # the embedded SQLite file
+    prepare(settings)  # private data folder, own OCR temp folder
     for attempt in range(attempts):
         try:
             store = Store(settings.effective_database_url)
@@ -124,10 +126,11 @@ class Intake:
             return
         stored = self.rt.files.put(path)
         landed = datetime.fromtimestamp(first_seen, UTC)
-        self.rt.files.write_meta(stored.path, InputMeta(path.name, landed, read_sidecar(path)))
-        raw_key = f"{path.name}|{sig[0]}|{sig[1]}|{sig[2]}|{stored.sha256}"
+        name = safe_name(path.name)
+        self.rt.files.write_meta(stored.path, InputMeta(name, landed, read_sidecar(path)))
+        raw_key = f"{name}|{sig[0]}|{sig[1]}|{sig[2]}|{stored.sha256}"
         key = hashlib.sha256(raw_key.encode()).hexdigest()
-        arrival = self.rt.jobs.arrive(stored.sha256, path.name, key, landed)
+        arrival = self.rt.jobs.arrive(stored.sha256, name, key, landed)
         with self._lock:
             busy = any(f.sha256 == stored.sha256 for f in self.inflight.values())
             flight = _InFlight(stored.sha256, key, stored.path, time.monotonic(), sig)
@@ -175,17 +178,22 @@ class Intake:
 
     def _move_out(self, path: Path, flight: _InFlight, outcome: str, error: str | None) -> None:
         settings = self.rt.settings
-        folder = settings.archive_dir if outcome == "archived" else settings.quarantine_dir
-        target = folder / f"{flight.sha256[:16]}-{flight.key[:8]}{path.suffix.lower()}"
         if signature(path) != flight.signature:  # gone, or replaced by another fax meanwhile
             return  # a replacement is released and taken as a new file
-        if outcome == "quarantined":
-            note = (error or "internal_error: no reason recorded") + "\n"
-            write_atomic(target.with_name(target.name + ".error.txt"), note.encode("utf-8"))
+        name = quarantine.file_name(flight.sha256, path.suffix, flight.key)
         sidecar = sidecar_of(path)
+        if outcome == "quarantined":
+            failure = quarantine.Failure("", error or "internal_error: no reason recorded")
+            quarantine.move_in(path, settings.quarantine_dir, name, failure, sidecar=sidecar)
+            return
+        target = settings.archive_dir / name
         if sidecar is not None:
             move_file(sidecar, target.with_name(target.name + ".json"))
         move_file(path, target)
+
+    def refuse(self, path: Path, kind: str) -> None:
+        """An inbox entry that is not a regular file: moved to quarantine unread."""
+        quarantine.refuse_entry(path, self.rt.settings.quarantine_dir, kind)
 
     def _maybe_resend(self, flight: _InFlight, resent: set[str]) -> None:
         """Send a stalled job again (a lost message: crashed embedded worker, dead Redis worker

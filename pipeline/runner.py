@@ -7,61 +7,44 @@ Every failure ends as a quarantined result with a clear error, never as a traceb
 from __future__ import annotations
 
 import logging
-import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from models.document import Document, FaxMeta
 from models.errors import ErrorCode, IntakeError, Rejected, redacted_traceback
+from models.fs import safe_name
 from models.referral import Referral
-from models.storage import Store
-from models.vocab import DocumentStatus
+from pipeline import quarantine
+from pipeline.filestore import FileStore
+from pipeline.results import InputStatus, ProcessResult, not_found, refused
 from pipeline.stage import StageContext
-from pipeline.stages.check import check
-from pipeline.stages.classify import classify
-from pipeline.stages.extract import extract
-from pipeline.stages.find import find
-from pipeline.stages.ingest import bare_document, ingest, sha256_of
+from pipeline.stages.ingest import bare_document, ingest
 from pipeline.stages.read_page import read_page
-from pipeline.stages.split import split
-from pipeline.stages.triage import triage
+
+if TYPE_CHECKING:
+    from models.storage import Store
 
 log = logging.getLogger(__name__)
 
-
-@dataclass
-class ProcessResult:
-    """Outcome of one input file, convertible to the JSON contract."""
-
-    source: str
-    sha256: str
-    pages: int
-    status: DocumentStatus
-    error: str | None = None
-    error_code: str | None = None
-    document_id: str | None = None
-    document_type: str | None = None
-    duplicate: bool = False
-    referrals: list[Referral] = field(default_factory=list)
-
-    def to_contract(self) -> dict[str, Any]:
-        """One line of ``intake process --json``."""
-        return {
-            "source": self.source,
-            "sha256": self.sha256,
-            "pages": self.pages,
-            "status": self.status.value,
-            "error": self.error,
-            "document_id": self.document_id,
-            "document_type": self.document_type,
-            "duplicate": self.duplicate,
-            "referrals": [r.to_contract() for r in self.referrals],
-        }
+__all__ = ["InputStatus", "ProcessResult", "analyse", "not_found", "process", "refused"]
 
 
 def analyse(document: Document, ctx: StageContext) -> tuple[Document, list[Referral]]:
-    """Everything after reading: classify, find, split, extract, triage, check."""
+    """Everything after reading: classify, find, split, extract, triage, check.
+
+    The stages are imported here, on first need: they load spaCy, the ICD-10 index and the
+    embedding model, which a call that fails on its input must not pay for.
+    """
+    from pipeline.stages.check import check
+    from pipeline.stages.classify import classify
+    from pipeline.stages.extract import extract
+    from pipeline.stages.find import find
+    from pipeline.stages.received import received_problems
+    from pipeline.stages.split import split
+    from pipeline.stages.triage import triage
+
+    if document.pages and all(p.unreadable for p in document.pages):
+        raise Rejected("no page could be read", code=ErrorCode.CORRUPT_FILE)
     document = classify(document, ctx)
     findings = find(document, ctx)
     referrals = []
@@ -71,7 +54,7 @@ def analyse(document: Document, ctx: StageContext) -> tuple[Document, list[Refer
         text = "\n".join(f.text for f in draft.findings)
         referral = check(referral, ctx, text=text, today=document.received_at.date())
         referrals.append(referral)
-    return document, referrals
+    return document, received_problems(document, referrals)
 
 
 def read_all_pages(document: Document, ctx: StageContext) -> Document:
@@ -84,25 +67,16 @@ def read_all_pages(document: Document, ctx: StageContext) -> Document:
     return document.with_pages(pages)
 
 
-def quarantine_copy(path: Path, quarantine_dir: Path, sha256: str, error: str) -> None:
-    """Keep a copy of a rejected input with a ``.error.txt`` saying why (never moves it)."""
-    quarantine_dir.mkdir(parents=True, exist_ok=True)
-    target = quarantine_dir / f"{sha256[:16]}{path.suffix.lower()}"
-    if path.exists() and not target.exists():
-        shutil.copy2(path, target)
-    target.with_name(target.name + ".error.txt").write_text(error + "\n", encoding="utf-8")
-
-
-def _stored_result(store: Store, path: Path, sha256: str) -> ProcessResult | None:
+def _stored_result(store: Store, source: str, name: str, sha256: str) -> ProcessResult | None:
     row = store.document_by_sha(sha256)
     if row is None:
         return None
-    store.record_delivery(sha256, path.name, duplicate=True)
+    store.record_delivery(sha256, name, duplicate=True)
     return ProcessResult(
-        source=path.name,
+        source=source,
         sha256=sha256,
         pages=row.page_count,
-        status=DocumentStatus(row.status),
+        status=InputStatus(row.status),
         error=row.error,
         error_code=row.error_code,
         document_id=row.id,
@@ -113,46 +87,67 @@ def _stored_result(store: Store, path: Path, sha256: str) -> ProcessResult | Non
 
 
 def process(
-    path: Path, ctx: StageContext, store: Store, *, fax: FaxMeta | None = None
+    path: Path,
+    ctx: StageContext,
+    store: Store,
+    *,
+    fax: FaxMeta | None = None,
+    source: str | None = None,
 ) -> ProcessResult:
-    """Process one file end to end and store the result; idempotent on the file's sha256."""
+    """Process one file end to end and store the result; idempotent on the file's sha256.
+
+    The input is first copied into the private file store through a descriptor opened with
+    ``O_NOFOLLOW`` on a checked regular file; everything after reads that copy, so the bytes
+    hashed are the bytes read. A link, folder, pipe or device is refused unread.
+
+    Args:
+        path: The input.
+        ctx: Settings and progress sink.
+        store: Where results go.
+        fax: Metadata from the fax server, if any.
+        source: How the caller named the input (echoed in the result); default: ``path``.
+    """
     settings = ctx.settings
+    shown = source if source is not None else safe_name(str(path))
+    name = safe_name(path.name)
     try:
-        sha256 = sha256_of(path)
+        stored = FileStore(settings.file_store_dir).put(path)
+    except FileNotFoundError:
+        return not_found(shown)
+    except Rejected as exc:
+        return refused(shown, exc)
     except OSError:
-        return ProcessResult(
-            path.name,
-            "",
-            0,
-            DocumentStatus.QUARANTINED,
-            error="unreadable_file: the file cannot be read",
-            error_code="unreadable_file",
-        )
-    stored = _stored_result(store, path, sha256)
-    if stored is not None:
-        return stored
-    store.record_delivery(sha256, path.name, duplicate=False)
-    document = bare_document(path, sha256=sha256, fax=fax)
+        error = Rejected("the file cannot be read", code=ErrorCode.UNREADABLE_FILE)
+        return refused(shown, error)
+    sha256 = stored.sha256
+    previous = _stored_result(store, shown, name, sha256)
+    if previous is not None:
+        return previous
+    store.record_delivery(sha256, name, duplicate=False)
+    document = bare_document(stored.path, sha256=sha256, fax=fax, source_name=name)
     try:
-        document = ingest(path, ctx, fax=fax).model_copy(update={"id": document.id})
+        document = ingest(stored.path, ctx, fax=fax, sha256=sha256).model_copy(
+            update={"id": document.id, "source_name": name}
+        )
         workdir = settings.pages_dir / str(document.id)
         page_ctx = StageContext(settings=settings, workdir=workdir, report=ctx.report)
         document = read_all_pages(document, page_ctx)
         document, referrals = analyse(document, page_ctx)
     except IntakeError as exc:
-        return _quarantine(path, document, store, settings.quarantine_dir, exc)
+        return _quarantine(stored.path, path.suffix, shown, document, store, ctx, exc)
     except Exception as exc:  # a bug: keep the file and say so, without leaking PHI
         log.error("doc=%s internal error: %s", str(document.id)[:8], redacted_traceback(exc))
         error = Rejected(f"{type(exc).__name__} while processing", code=ErrorCode.INTERNAL_ERROR)
-        return _quarantine(path, document, store, settings.quarantine_dir, error)
+        return _quarantine(stored.path, path.suffix, shown, document, store, ctx, error)
     outcome = store.save_processed(document, referrals)
     if not outcome.created:
         referrals = store.referrals_of(outcome.document_id)
+    log.info("doc=%s processed; %d referral(s)", outcome.document_id[:8], len(referrals))
     return ProcessResult(
-        source=path.name,
+        source=shown,
         sha256=sha256,
         pages=document.page_count,
-        status=DocumentStatus.PROCESSED,
+        status=InputStatus.PROCESSED,
         document_id=outcome.document_id,
         document_type=document.document_type.value if document.document_type else None,
         duplicate=not outcome.created,
@@ -161,18 +156,25 @@ def process(
 
 
 def _quarantine(
-    path: Path, document: Document, store: Store, quarantine_dir: Path, exc: IntakeError
+    stored: Path,
+    suffix: str,
+    shown: str,
+    document: Document,
+    store: Store,
+    ctx: StageContext,
+    exc: IntakeError,
 ) -> ProcessResult:
-    message = exc.describe()
-    log.warning("doc=%s quarantined code=%s", str(document.id)[:8], exc.code.value)
-    quarantine_copy(path, quarantine_dir, document.sha256, message)
-    outcome = store.save_quarantined(document, exc.code.value, message)
+    failure = quarantine.Failure.of(exc)
+    quarantine.keep_copy(
+        stored, ctx.settings.quarantine_dir, document.sha256, failure, suffix=suffix
+    )
+    outcome = quarantine.record(store, document, failure)
     return ProcessResult(
-        source=path.name,
+        source=shown,
         sha256=document.sha256,
         pages=document.page_count,
-        status=DocumentStatus.QUARANTINED,
-        error=message,
-        error_code=exc.code.value,
+        status=InputStatus.QUARANTINED,
+        error=failure.message,
+        error_code=failure.code,
         document_id=outcome.document_id,
     )

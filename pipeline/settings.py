@@ -7,10 +7,13 @@ with different settings.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -91,6 +94,35 @@ class Settings(BaseSettings):
     broker_heartbeat_s: float = Field(
         default=60.0, description="Redis: a worker silent this long is dead; its work is requeued."
     )
+    # -- hostile input (issue 7) ---------------------------------------------------------
+    pdf_memory_mb: int = Field(
+        default=2048, description="Address-space limit of the PDF sandbox process (bombs)."
+    )
+    pdf_time_limit_s: float = Field(
+        default=60.0, description="Time limit of one PDF sandbox request (open/read one page)."
+    )
+    # -- operations (issue 7) -------------------------------------------------------------
+    retention_days: int | None = Field(
+        default=None, ge=1, description="`intake purge` removes documents older than this."
+    )
+    timezone: str = Field(
+        default="UTC", description="The site's time zone (IANA name) for due-by times shown."
+    )
+    log_format: Literal["text", "json"] = Field(default="text", description="Log line format.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """``INTAKE_TIMEZONE`` as a tzinfo."""
+        return ZoneInfo(self.timezone)
 
     @property
     def effective_database_url(self) -> str:
@@ -125,7 +157,42 @@ class Settings(BaseSettings):
         return self.data_dir / "quarantine"
 
 
+class SettingsProblem(ValueError):
+    """A setting is wrong: one line naming the variable, for the CLI to print as it is."""
+
+
+def config_file() -> Path | None:
+    """``INTAKE_CONFIG`` (it must exist), else ``./.env`` when there is one."""
+    named = os.environ.get("INTAKE_CONFIG", "")
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise SettingsProblem(f"INTAKE_CONFIG: no such file: {named}")
+        return path
+    local = Path(".env")
+    return local if local.is_file() else None
+
+
+def load_settings() -> Settings:
+    """Settings from the environment over the config file (``KEY=value`` lines, dotenv).
+
+    Raises:
+        SettingsProblem: a value is invalid or the config file is missing; the message names
+            the variable and what is wrong, never the value of a URL (it may hold a password).
+    """
+    try:
+        return Settings(_env_file=config_file())  # type: ignore[call-arg]
+    except ValidationError as exc:
+        parts = []
+        for error in exc.errors():
+            name = "INTAKE_" + "_".join(str(p) for p in error["loc"][:1]).upper()
+            parts.append(f"{name}: {error['msg']}")
+        raise SettingsProblem("; ".join(parts)) from None
+    except ValueError as exc:  # pydantic-settings' own parse errors (SettingsError)
+        raise SettingsProblem(str(exc).splitlines()[0]) from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read from the environment once."""
-    return Settings()
+    """The process-wide settings, read from the environment and config file once."""
+    return load_settings()

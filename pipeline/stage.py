@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.base import EngineContext
+from pipeline.datadir import process_tmp_dir
 from pipeline.settings import Settings
 
 
@@ -41,4 +42,5 @@ class StageContext:
             tesseract_lang=self.settings.tesseract_lang,
             workdir=self.workdir,
             image_dpi=self.settings.image_dpi,
+            tmp_dir=process_tmp_dir(self.settings),
         )

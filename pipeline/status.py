@@ -134,11 +134,26 @@ def _round(value: float | None) -> float | None:
 
 
 def show_status(settings: Settings, inbox: Path, *, as_json: bool = False) -> int:
-    """Print the status (a small table, or JSON); returns the CLI exit code."""
-    report = collect(settings, inbox)
+    """Print the status (a small table, or JSON); returns the CLI exit code: 1 when the
+    database or the broker does not answer (monitors and scripts rely on it)."""
+    from pipeline.health import health
+
+    if not settings.database_url:  # a fresh install: the embedded database is created
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    checks = health(settings)
+    code = 0 if checks["status"] == "ok" else 1
+    if checks["database"]["ok"]:
+        report = collect(settings, inbox)
+    else:  # nothing else can be read; say so and stop
+        report = {"mode": "redis" if settings.broker_url else "embedded"}
+    report["health"] = checks
     if as_json:
         sys.stdout.write(json.dumps(report, default=str) + "\n")
-        return 0
+        return code
+    if not checks["database"]["ok"]:
+        error = checks["database"]["error"]
+        sys.stderr.write(f"intake status: database unreachable ({error})\n")
+        return code
     from rich.console import Console
     from rich.table import Table
 
@@ -160,5 +175,10 @@ def show_status(settings: Settings, inbox: Path, *, as_json: bool = False) -> in
         f"{tp['documents']} document(s), {tp['pages']} page(s), {tp['pages_per_min']} pages/min",
     )
     table.add_row("landing → queue", f"p50 {tp['latency_p50_s']} s, p95 {tp['latency_p95_s']} s")
+    table.add_row(
+        "health",
+        f"database {'ok' if checks['database']['ok'] else 'DOWN'}, "
+        f"broker {'ok' if checks['broker']['ok'] else 'DOWN'}",
+    )
     Console().print(table)
-    return 0
+    return code

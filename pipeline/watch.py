@@ -16,7 +16,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from pipeline.inbox import InboxWatcher, is_candidate
+from pipeline.inbox import InboxWatcher, is_candidate, resolve_inbox
 from pipeline.jobs import Intake
 from pipeline.settings import Settings
 
@@ -24,8 +24,12 @@ log = logging.getLogger(__name__)
 
 
 def _inbox_empty(inbox: Path) -> bool:
+    """No file left to take (sub-folders are never taken, so they do not count)."""
     try:
-        return not any(is_candidate(p.name) for p in inbox.iterdir())
+        return not any(
+            is_candidate(e.name) and not e.is_dir(follow_symlinks=False)
+            for e in os.scandir(inbox)
+        )
     except FileNotFoundError:
         return True
 
@@ -71,7 +75,11 @@ def run_watch(
 
     Returns:
         0 on a clean stop.
+
+    Raises:
+        ValueError: ``inbox`` is not a folder, or does not exist and is not the default.
     """
+    resolve_inbox(inbox, settings.inbox_dir)
     from pipeline.broker import configure_broker, start_worker
 
     broker = configure_broker(settings)
@@ -93,6 +101,7 @@ def run_watch(
         rescan_s=settings.inbox_rescan_s,
         polling=settings.watch_polling if polling is None else polling,
         on_tick=intake.settle,
+        on_refuse=intake.refuse,
     )
     intake.release = watcher.release
     stop = stop or threading.Event()

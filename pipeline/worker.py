@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 
 from pipeline.broker import QUEUES, configure_broker
+from pipeline.logs import adopt_root_handlers
 from pipeline.settings import get_settings
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # page parallelism is ours, not Tesseract's
+os.umask(0o077)  # PHI: a second line of defence, every writer also sets its mode
 
+adopt_root_handlers(get_settings().log_format)  # dramatiq's worker processes log through us
 broker = configure_broker(get_settings())
 
 # after the broker (the decorator binds to it); the runner's heavy imports once, before consuming

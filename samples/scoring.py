@@ -15,6 +15,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from samples.calibration import Calibration
+
 _FUZZY_FIELDS = {"referral.clinical_question": 90.0, "patient.address": 92.0}
 _PUNCT = re.compile(r"[^\w\s]")
 
@@ -73,6 +75,13 @@ class Score:
     document_type_correct: int = 0
     referral_count_correct: int = 0
     mismatches: list[dict[str, Any]] = field(default_factory=list)
+    # name -> [correct, total]: urgency_stated, specialty_stated, specialty_implied
+    splits: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    urgent_truths: int = 0  # true referrals whose truth is stat/urgent
+    under_triaged: int = 0  # ... predicted routine, without urgency, or not found
+    nonreferral_documents: int = 0
+    nonreferrals_as_referrals: int = 0  # non-referral documents that yielded a referral
+    calibration: Calibration = field(default_factory=Calibration)
 
     def overall(self) -> dict[str, float]:
         """Micro-averaged precision/recall/F1 over every field."""
@@ -87,6 +96,11 @@ class Score:
         n = c.tp + c.fn
         return round(c.tp / n, 4) if n else 1.0
 
+    def split(self, name: str) -> float | None:
+        """Accuracy within one split (None when the split is empty)."""
+        correct, total = self.splits.get(name, (0, 0))
+        return round(correct / total, 4) if total else None
+
     def report(self) -> dict[str, Any]:
         """JSON-ready summary."""
         return {
@@ -100,6 +114,17 @@ class Score:
             "overall": self.overall(),
             "urgency_accuracy": self.accuracy("referral.urgency"),
             "specialty_accuracy": self.accuracy("referral.specialty"),
+            "urgency_accuracy_stated": self.split("urgency_stated"),
+            "specialty_accuracy_stated": self.split("specialty_stated"),
+            "specialty_accuracy_implied": self.split("specialty_implied"),
+            "under_triage_rate": round(self.under_triaged / self.urgent_truths, 4)
+            if self.urgent_truths
+            else None,
+            "under_triaged": self.under_triaged,
+            "urgent_truths": self.urgent_truths,
+            "nonreferral_documents": self.nonreferral_documents,
+            "nonreferrals_as_referrals": self.nonreferrals_as_referrals,
+            "calibration": self.calibration.table(),
             "fields": {name: c.prf() for name, c in sorted(self.fields.items())},
         }
 
@@ -129,9 +154,16 @@ def score_document(result: dict[str, Any], truth: dict[str, Any], score: Score) 
     truths = truth.get("referrals", [])
     if len(predicted) == len(truths):
         score.referral_count_correct += 1
+    if truth.get("document_type", "referral") != "referral":
+        score.nonreferral_documents += 1
+        score.nonreferrals_as_referrals += bool(predicted)
     for pred, true in _pair(predicted, truths):
         pred_fields = {k: v["value"] for k, v in (pred or {}).get("fields", {}).items()}
         true_fields = (true or {}).get("fields", {})
+        _score_triage(pred, true, score)
+        for name, predicted_field in (pred or {}).get("fields", {}).items():
+            ok = name in true_fields and values_match(name, pred_fields[name], true_fields[name])
+            score.calibration.add(predicted_field.get("confidence"), ok)
         for name in set(pred_fields) | set(true_fields):
             counts = score.fields[name]
             if name not in true_fields:
@@ -160,3 +192,33 @@ def score_document(result: dict[str, Any], truth: dict[str, Any], score: Score) 
                         "truth": true_fields[name],
                     }
                 )
+
+
+def predicted_urgency(pred: dict | None) -> str | None:
+    """The urgency a predicted referral carries: its field, else its triage decision."""
+    if not pred:
+        return None
+    urgency = pred.get("fields", {}).get("referral.urgency", {}).get("value")
+    return urgency or (pred.get("triage") or {}).get("urgency")
+
+
+def _score_triage(pred: dict | None, true: dict | None, score: Score) -> None:
+    """Stated/implied splits of urgency and specialty, and under-triage, for one pair."""
+    if true is None:
+        return
+    fields = true.get("fields", {})
+    urgency = predicted_urgency(pred)
+    if true.get("urgency_stated") and "referral.urgency" in fields:
+        split = score.splits["urgency_stated"]
+        split[0] += urgency == fields["referral.urgency"]
+        split[1] += 1
+    if "specialty_stated" in true and "referral.specialty" in fields:
+        kind = "specialty_stated" if true["specialty_stated"] else "specialty_implied"
+        split = score.splits[kind]
+        value = (pred or {}).get("fields", {}).get("referral.specialty", {}).get("value")
+        value = value or ((pred or {}).get("triage") or {}).get("specialty")
+        split[0] += value == fields["referral.specialty"]
+        split[1] += 1
+    if fields.get("referral.urgency") in ("stat", "urgent"):
+        score.urgent_truths += 1
+        score.under_triaged += urgency in (None, "routine")

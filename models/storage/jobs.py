@@ -19,9 +19,9 @@ from sqlalchemy.orm import sessionmaker
 
 from models.document import Document, Page
 from models.referral import Referral
-from models.storage.job_tables import JOB_TABLES, ArrivalRow, JobPageRow, JobRow
+from models.storage.job_tables import ArrivalRow, JobPageRow, JobRow
 from models.storage.repository import SaveOutcome, Store
-from models.storage.tables import Base, DeliveryRow, DocumentRow
+from models.storage.tables import DeliveryRow, DocumentRow
 
 
 def _now() -> datetime:
@@ -56,7 +56,6 @@ class JobStore:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        Base.metadata.create_all(store.engine, tables=JOB_TABLES)
         self._sessions = sessionmaker(store.engine, expire_on_commit=False)
 
     # -- arrivals (the watcher's side) ----------------------------------------------------

@@ -20,8 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.document import Document, Page
+from models.fs import create_private_file
 from models.referral import Referral
-from models.storage.tables import AuditRow, Base, DeliveryRow, DocumentRow, PageRow, ReferralRow
+from models.storage import ops_tables as _ops_tables  # noqa: F401  (tables known to the models)
+from models.storage import queue as queue_query
+from models.storage.migrate import ensure_schema
+from models.storage.tables import AuditRow, DeliveryRow, DocumentRow, PageRow, ReferralRow
 from models.vocab import DocumentStatus
 
 log = logging.getLogger(__name__)
@@ -41,11 +45,13 @@ def _now() -> datetime:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL + busy timeout: several worker threads/processes share one SQLite file safely."""
+    """WAL + busy timeout: several worker threads/processes share one SQLite file safely;
+    secure_delete overwrites deleted rows, so a purged document leaves no bytes in the file."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -54,7 +60,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(database))  # 0600 from the start; SQLite's -wal follows
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -66,7 +72,7 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)
+        ensure_schema(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -190,32 +196,31 @@ class Store:
             ).all()
             return [Page.model_validate(r.data) for r in rows]
 
-    def queue(self, status: str | None = "needs_review", limit: int = 200) -> list[dict[str, Any]]:
-        """Referrals for a queue view, most urgent and earliest due first."""
-        query = (
-            select(ReferralRow, DocumentRow.source_name)
-            .join(DocumentRow, DocumentRow.id == ReferralRow.document_id)
-            .order_by(ReferralRow.due_by, ReferralRow.created_at)
-            .limit(limit)
-        )
-        if status:
-            query = query.where(ReferralRow.status == status)
+    def queue(
+        self,
+        status: str | None = "needs_review",
+        limit: int = 200,
+        offset: int = 0,
+        *,
+        urgency: str | None = None,
+        specialty: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """A page of referrals for a queue view, most urgent and earliest due first."""
+        where = queue_query.QueueFilter(status=status, urgency=urgency, specialty=specialty)
         with self._sessions() as s:
-            rows = s.execute(query).all()
-        return [
-            {
-                "id": row.id,
-                "source": source,
-                "status": row.status,
-                "urgency": row.urgency,
-                "specialty": row.specialty,
-                "due_by": row.due_by,
-                "pages": row.data.get("pages", []),
-                "problems": len(row.data.get("problems", [])),
-                "missing": len(row.data.get("missing", [])),
-            }
-            for row, source in rows
-        ]
+            return queue_query.page(s, where, limit, offset)
+
+    def count_queue(
+        self,
+        status: str | None = "needs_review",
+        *,
+        urgency: str | None = None,
+        specialty: str | None = None,
+    ) -> int:
+        """How many referrals :meth:`queue` would list over all pages."""
+        where = queue_query.QueueFilter(status=status, urgency=urgency, specialty=specialty)
+        with self._sessions() as s:
+            return queue_query.count(s, where)
 
     def count_referrals(self, status: str | None = None) -> int:
         """How many referrals, optionally of one status."""

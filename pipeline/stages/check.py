@@ -10,8 +10,8 @@ from typing import Any
 import phonenumbers
 import simple_icd_10_cm as icd
 import yaml
-from extractors.fields.npi import npi_is_valid
 
+from extractors.fields.npi import npi_is_valid
 from models.referral import Problem, Referral
 from models.vocab import FieldName
 from pipeline.stage import StageContext

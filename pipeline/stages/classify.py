@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from extractors.document_type import classify_document
 from extractors.page_kind import classify_page
-
 from models.document import Document
 from models.vocab import PageKind
 from pipeline.stage import StageContext

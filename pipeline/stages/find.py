@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from extractors.fields.base import Candidate, candidates
 from extractors.fields.red_flags import find_red_flags
 from extractors.nlp import build_nlp, make_doc
-
-from extractors.fields.base import Candidate, candidates
 from models.document import Document
 from models.vocab import PageKind
 from pipeline.stage import StageContext

@@ -23,13 +23,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def bare_document(path: Path, *, sha256: str, fax: FaxMeta | None = None) -> Document:
+def bare_document(
+    path: Path, *, sha256: str, fax: FaxMeta | None = None, source_name: str | None = None
+) -> Document:
     """A Document that only knows its file: what a quarantined input is recorded as."""
     return Document(
         sha256=sha256,
         media_type="application/octet-stream",
         size_bytes=path.stat().st_size,
-        source_name=path.name,
+        source_name=source_name if source_name is not None else path.name,
         source_path=str(path),
         received_at=datetime.now(UTC),
         page_count=0,
@@ -37,8 +39,10 @@ def bare_document(path: Path, *, sha256: str, fax: FaxMeta | None = None) -> Doc
     )
 
 
-def ingest(path: Path, ctx: StageContext, *, fax: FaxMeta | None = None) -> Document:
-    """Hash and sniff ``path``; return a Document with no pages read yet.
+def ingest(
+    path: Path, ctx: StageContext, *, fax: FaxMeta | None = None, sha256: str | None = None
+) -> Document:
+    """Hash (unless ``sha256`` is known) and sniff ``path``; a Document with no pages read yet.
 
     Raises:
         Rejected: the file is missing, empty, corrupt, encrypted, of an unsupported type or
@@ -54,7 +58,7 @@ def ingest(path: Path, ctx: StageContext, *, fax: FaxMeta | None = None) -> Docu
         max_bytes=settings.max_file_mb * 1024 * 1024,
         render_dpi=settings.ocr_dpi,
     )
-    document = bare_document(path, sha256=sha256_of(path), fax=fax)
+    document = bare_document(path, sha256=sha256 or sha256_of(path), fax=fax)
     return document.model_copy(
         update={"media_type": sniffed.media_type, "page_count": sniffed.page_count}
     )

@@ -8,7 +8,7 @@ its page and box, an unstated urgency with a current red flag is ``urgent``. Neg
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from extractors.fields.urgency_decision import Flag, decide_urgency
 from models.document import Document
@@ -16,6 +16,15 @@ from models.referral import Field, Reason, Referral, Source, Triage
 from models.vocab import FieldName, Specialty, Urgency
 from pipeline.stage import StageContext
 from pipeline.stages.split import Draft
+
+
+def received_at(document: Document) -> datetime:
+    """When the fax arrived: the fax server's time (``submit --received``) when it gave one,
+    else when the file landed. Due-by clocks start here, not when processing ran."""
+    if document.fax is not None and document.fax.received is not None:
+        received = document.fax.received
+        return received if received.tzinfo is not None else received.replace(tzinfo=UTC)
+    return document.received_at
 
 
 def due_by(received: datetime, urgency: Urgency, ctx: StageContext) -> datetime:
@@ -88,7 +97,7 @@ def triage(referral: Referral, document: Document, draft: Draft, ctx: StageConte
             "triage": Triage(
                 urgency=urgency,
                 specialty=specialty,
-                due_by=due_by(document.received_at, urgency, ctx),
+                due_by=due_by(received_at(document), urgency, ctx),
                 reasons=reasons,
             ),
         }

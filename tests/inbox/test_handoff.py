@@ -112,6 +112,7 @@ def test_received_formats():
 
 def test_cli_submit(tmp_path, fax_file):
     inbox = tmp_path / "inbox"
+    inbox.mkdir()
     out = subprocess.run(
         [
             sys.executable,

@@ -47,7 +47,8 @@ def test_bad_samples_cover_the_required_cases():
     } <= codes
 
 
-def test_missing_file_is_quarantined_not_raised(ctx, store, tmp_path):
+def test_missing_file_is_not_found_not_quarantined(ctx, store, tmp_path, settings):
     result = process(tmp_path / "gone.pdf", ctx, store)
-    assert result.status.value == "quarantined"
-    assert result.error
+    assert result.status.value == "not_found"
+    assert result.error.startswith("not_found")
+    assert not settings.quarantine_dir.exists()

@@ -1,0 +1,114 @@
+"""Removing a document's rows for good (the storage side of ``intake purge``).
+
+Everything keyed by the document's id or sha256 goes in one transaction — the document, its
+pages and referrals, deliveries, inbox arrivals, jobs and their pages, the re-run history —
+and a tombstone (id, sha256, when, who, why) takes its place, with an audit entry. Audit
+entries stay: they hold ids and codes, never values. On SQLite, deleted rows are overwritten
+(``secure_delete``, set on every connection) and the write-ahead log is checkpointed and
+truncated, so the file keeps no copy of them; PostgreSQL reclaims dead rows on (auto)vacuum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select, text
+
+from models.storage.job_tables import ArrivalRow, JobPageRow, JobRow
+from models.storage.ops_tables import ProcessingRunRow, TombstoneRow
+from models.storage.repository import Store
+from models.storage.tables import AuditRow, DeliveryRow, DocumentRow, PageRow, ReferralRow
+
+
+@dataclass(frozen=True)
+class Target:
+    """A document to purge: what the tombstone keeps, plus when it was received."""
+
+    document_id: str
+    sha256: str
+    received_at: datetime
+
+
+def _target(row: DocumentRow) -> Target:
+    received = row.received_at
+    if received.tzinfo is None:
+        received = received.replace(tzinfo=UTC)
+    return Target(row.id, row.sha256, received)
+
+
+def targets_by_key(store: Store, keys: list[str]) -> tuple[list[Target], list[str]]:
+    """Documents named by id or sha256 (exact); returns (found, keys not found)."""
+    found: list[Target] = []
+    missing: list[str] = []
+    with store.session() as s:
+        for key in keys:
+            row = s.scalars(
+                select(DocumentRow).where((DocumentRow.id == key) | (DocumentRow.sha256 == key))
+            ).first()
+            if row is None:
+                missing.append(key)
+            else:
+                found.append(_target(row))
+    return found, missing
+
+
+def targets_older_than(store: Store, cutoff: datetime) -> list[Target]:
+    """Documents received before ``cutoff``, oldest first."""
+    with store.session() as s:
+        rows = s.scalars(
+            select(DocumentRow)
+            .where(DocumentRow.received_at < cutoff)
+            .order_by(DocumentRow.received_at)
+        ).all()
+        return [_target(r) for r in rows]
+
+
+def purge_rows(store: Store, target: Target, *, actor: str, reason: str) -> None:
+    """Delete every row of ``target`` and leave its tombstone, in one transaction."""
+    doc_id, sha = target.document_id, target.sha256
+    with store.session() as s:
+        job_ids = select(JobRow.document_id).where(
+            (JobRow.sha256 == sha) | (JobRow.document_id == doc_id)
+        )
+        s.execute(delete(JobPageRow).where(JobPageRow.document_id.in_(job_ids)))
+        s.execute(delete(JobRow).where((JobRow.sha256 == sha) | (JobRow.document_id == doc_id)))
+        s.execute(delete(ArrivalRow).where(ArrivalRow.sha256 == sha))
+        s.execute(delete(DeliveryRow).where(DeliveryRow.sha256 == sha))
+        s.execute(delete(ProcessingRunRow).where(ProcessingRunRow.document_id == doc_id))
+        s.execute(delete(PageRow).where(PageRow.document_id == doc_id))
+        s.execute(delete(ReferralRow).where(ReferralRow.document_id == doc_id))
+        s.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
+        now = datetime.now(UTC)
+        s.add(
+            TombstoneRow(
+                document_id=doc_id, sha256=sha, purged_at=now, purged_by=actor, reason=reason
+            )
+        )
+        s.add(
+            AuditRow(
+                at=now,
+                actor=actor,
+                action="document.purged",
+                entity="document",
+                entity_id=doc_id,
+                detail={"reason": reason},
+            )
+        )
+
+
+def compact(store: Store) -> None:
+    """SQLite: fold the write-ahead log into the file and truncate it (no stale copies)."""
+    if store.engine.dialect.name != "sqlite":
+        return
+    with store.engine.connect() as conn:
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+
+def tombstones(store: Store, sha256: str | None = None) -> list[TombstoneRow]:
+    """Tombstones, optionally of one sha256, oldest first."""
+    query = select(TombstoneRow).order_by(TombstoneRow.id)
+    if sha256:
+        query = query.where(TombstoneRow.sha256 == sha256)
+    with store.session() as s:
+        return list(s.scalars(query))

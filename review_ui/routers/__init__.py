@@ -1,0 +1,1 @@
+"""Routers of the review workspace, one module per concern."""
