@@ -239,15 +239,31 @@ def find_groups(text: str, vocab: Vocabulary) -> list[Group]:
     return [g for g in groups if g.choices]
 
 
+def yes_no(text: str, start: int, end: int) -> bool | None:
+    """A yes/no answer right after a question word ("Urgent? ☒ Yes ☐ No"): True, False or None.
+
+    Yes counts only when its own box is not empty; when both answers are printed, the one
+    with the ticked box answers.
+    """
+    found = _YES_NO.match(text[start:end])
+    if not found:
+        return None
+    marks = re.findall(r"(\S{1,4})?\s*\b(yes|no)\b", text[start:end], re.IGNORECASE)
+    states = {yn.lower(): mark_state(mark or "") for mark, yn in marks}
+    if states.get("yes") == "checked":
+        return True
+    if states.get("no") == "checked" or states.get("yes") == "unchecked":
+        return False
+    return found.group("yn").lower() == "yes"
+
+
 def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
     """The marked option(s) of a group; empty when the group states nothing."""
     choices = group.choices
     if len(choices) == 1:
-        yes_no = _YES_NO.match(text[choices[0].end : group.end])
-        if yes_no:
-            ticked = mark_state(yes_no.group("mark") or "") != "unchecked"
-            ok = yes_no.group("yn").lower() == "yes" and ticked
-            return [Marked(choices[0], 0.8, "yes_no")] if ok else []
+        answer = yes_no(text, choices[0].end, group.end)
+        if answer is not None:
+            return [Marked(choices[0], 0.8, "yes_no")] if answer else []
     after_style = not choices[0].before and mark_state(choices[-1].after) is not None
     marks = [c.after if after_style else c.before for c in choices]
     states = [mark_state(m) for m in marks]
@@ -267,12 +283,12 @@ def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
         ]
     if pixels is not None:
         return [Marked(choices[pixels[0]], pixels[1] * (0.95 / 0.9), "checkbox_pixels")]
+    same = len({c.value for c in choices}) == 1  # "Priority: Urgent (within 1 week)"
+    if (len(choices) == 1 or same) and states[0] is None and group.labelled:
+        return [Marked(choices[0], 0.9, "label")]
     unknown = [i for i, st in enumerate(states) if st is None]
     if len(choices) > 1 and len(unknown) == 1 and states.count("unchecked") >= 1:
         return [Marked(choices[unknown[0]], 0.7, "checkbox_inferred")]
-    same = len({c.value for c in choices}) == 1  # "Priority: STAT - same day"
-    if (len(choices) == 1 or same) and all(st is None for st in states) and group.labelled:
-        return [Marked(choices[0], 0.9, "label")]
     return []  # several options and no readable marks: nothing tells which was ticked
 
 

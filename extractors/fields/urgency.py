@@ -38,6 +38,7 @@ from extractors.fields.option_group import (
     mark_state,
     option_pattern,
     row_choices,
+    yes_no,
 )
 from models.vocab import FieldName, Urgency
 
@@ -64,6 +65,7 @@ def _rules() -> dict[str, Any]:
             ),
         ),
         "unchecked": set(load_rules("checkboxes.yaml")["unchecked_marks"]),
+        "label_only": {" ".join(w.lower().split()) for w in rules.get("label_only", [])},
         "phrases": [
             (
                 re.compile(p["pattern"], 0 if p.get("case_sensitive") else re.IGNORECASE),
@@ -105,10 +107,18 @@ class UrgencyComponent:
         vocab = vocabulary()
         consumed: list[tuple[int, int]] = []
         in_group: list[tuple[int, int]] = []
+        label_only = _rules()["label_only"]
         for group in find_groups(text, vocab):
+            words = {" ".join(text[c.start : c.end].lower().split()) for c in group.choices}
+            if not group.labelled and words <= label_only:
+                continue  # "Risk: ☐ Low ☒ High" is not about urgency
             in_group.append((group.start, group.end))
-            consumed.extend((c.start, c.end) for c in group.choices)
+            consumed.append((group.start, group.end))
             for marked in decide(group, text, page_of(doc)):
+                if not group.labelled and " ".join(
+                    text[marked.choice.start : marked.choice.end].lower().split()
+                ) in label_only:
+                    continue
                 conf = marked.confidence
                 if marked.how == "label":
                     conf = self.label_confidence
@@ -119,6 +129,14 @@ class UrgencyComponent:
             if any(s <= line.start < e for s, e in in_group):
                 continue
             for opt in row_choices(text, line.start, line.end, vocab)[0]:
+                if " ".join(text[opt.start : opt.end].lower().split()) in label_only:
+                    continue
+                answer = yes_no(text, opt.end, line.end)  # "Is this referral urgent? ☒ Yes"
+                if answer is not None:
+                    consumed.append((opt.start, opt.end))
+                    if answer:
+                        self._add(doc, opt, 0.8, "yes_no")
+                    continue
                 state = _prose_mark(text, line.start, opt)  # prose: a box right before the word
                 if state is not None:
                     consumed.append((opt.start, opt.end))

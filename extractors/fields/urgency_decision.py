@@ -9,8 +9,10 @@ episode, a relative's, or sat in an old clinic note. So:
   ("possible under-triage: <phrase>") with its box, never a silent change;
 * with no stated urgency, a current red flag implies ``urgent`` (never ``stat``), and nothing
   at all means ``routine``;
-* negated, family, hypothetical and historical flags never count, and flags on clinical-note
-  pages (visits that may be long past) only ever raise the reviewer's problem.
+* negated, family, hypothetical and historical flags never count; a stated urgency is never
+  raised by any flag, so a clinic note about a past visit cannot override it. With nothing
+  stated, a current flag on a clinic-note page still implies ``urgent``: a missed urgent
+  referral costs more than an early appointment.
 
 Pure data in, data out: the triage stage supplies the stated value and the flags.
 """
@@ -26,8 +28,6 @@ from models.vocab import FieldName, PageKind, Urgency
 RANK = {Urgency.STAT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
 IMPLIED_CONFIDENCE = 0.75
 DEFAULT_CONFIDENCE = 0.6
-#: Pages whose findings describe visits of their own, not (necessarily) today's problem.
-_NOTE_KINDS = {PageKind.CLINICAL_NOTES, PageKind.REPORT}
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,6 @@ def decide_urgency(stated: Urgency | None, stated_reason: Reason | None,
         (f for f in flags if not f.negated),
         key=lambda f: (RANK[f.urgency], f.page or 0),
     )
-    current = [f for f in live if f.page_kind not in _NOTE_KINDS]
     if stated is not None:
         above = [f for f in live if RANK[f.urgency] < RANK[stated]]
         problems = [
@@ -78,20 +77,12 @@ def decide_urgency(stated: Urgency | None, stated_reason: Reason | None,
         ]
         reasons = [stated_reason] if stated_reason else []
         return Decision(stated, "stated", reasons + [_reason(f) for f in above], problems)
-    if current:
+    if live:
         implied = Urgency.URGENT  # stat is a clinician's call: only ever stated
-        return Decision(implied, "implied", [_reason(f) for f in current],
+        return Decision(implied, "implied", [_reason(f) for f in live],
                         confidence=IMPLIED_CONFIDENCE)
-    problems = [
-        Problem(
-            field=str(FieldName.REFERRAL_URGENCY),
-            message=f"possible under-triage: {f.text}",
-            kind="inconsistent",
-        )
-        for f in _distinct(live)
-    ]
     reasons = [Reason(text="no stated urgency and no current red flag", rule="default")]
-    return Decision(Urgency.ROUTINE, "default", reasons + [_reason(f) for f in live], problems)
+    return Decision(Urgency.ROUTINE, "default", reasons)
 
 
 def _distinct(flags: list[Flag]) -> list[Flag]:

@@ -185,12 +185,16 @@ def test_unstated_urgency_with_a_current_flag_is_urgent_never_stat(ctx):
     assert result.triage.due_by == RECEIVED.replace(day=5)  # 72 h for urgent
 
 
-def test_flag_on_a_clinic_note_page_does_not_raise_urgency(ctx):
+def test_flag_on_a_clinic_note_page_never_overrides_a_stated_urgency(ctx):
     doc = _document()
     doc = doc.with_pages([doc.pages[0].model_copy(update={"kind": PageKind.CLINICAL_NOTES})])
-    result = triage(_complete(), doc, _draft([_flag(negated=False)]), ctx)
-    assert result.triage.urgency == Urgency.ROUTINE
-    assert any("under-triage" in p.message for p in result.problems)
+    stated = triage(
+        _complete(**{FieldName.REFERRAL_URGENCY: "routine"}), doc, _draft([_flag(False)]), ctx
+    )
+    assert stated.triage.urgency == Urgency.ROUTINE
+    assert any("under-triage" in p.message for p in stated.problems)
+    unstated = triage(_complete(), doc, _draft([_flag(negated=False)]), ctx)
+    assert unstated.triage.urgency == Urgency.URGENT  # nothing stated: never under-triage
 
 
 def test_stated_routine_with_only_negated_flags_has_no_problem(ctx):
