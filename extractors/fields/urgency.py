@@ -112,9 +112,13 @@ class UrgencyComponent:
             words = {" ".join(text[c.start : c.end].lower().split()) for c in group.choices}
             if not group.labelled and words <= label_only:
                 continue  # "Risk: ☐ Low ☒ High" is not about urgency
+            answers = decide(group, text, page_of(doc))
+            boxed = any(mark_state(c.before) or mark_state(c.after) for c in group.choices)
+            if not answers and not boxed and len({c.value for c in group.choices}) < 2:
+                continue  # "URGENT - please see within 1 week": a statement, left to phrases
             in_group.append((group.start, group.end))
             consumed.append((group.start, group.end))
-            for marked in decide(group, text, page_of(doc)):
+            for marked in answers:
                 if not group.labelled and " ".join(
                     text[marked.choice.start : marked.choice.end].lower().split()
                 ) in label_only:
