@@ -107,10 +107,17 @@ def split_focus(text: str) -> tuple[str, str]:
     """
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     background = [s for s in sentences if _BACKGROUND.search(s)]
-    focus = [s for s in sentences if not _BACKGROUND.search(s)]
+    focus = [s for s in sentences if not _BACKGROUND.search(s) and not _form_noise(s)]
     if not focus:
         return text, ""
     return " ".join(focus), " ".join(background)
+
+
+def _form_noise(sentence: str) -> bool:
+    """True for form lines (ids, phones, dates, names) rather than clinical prose."""
+    words = re.findall(r"[A-Za-z]{2,}", sentence)
+    digits = sum(ch.isdigit() for ch in sentence)
+    return len(words) < 3 or digits > 0.2 * len(sentence)
 
 
 def _keyword_share(
