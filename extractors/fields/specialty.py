@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.clinical_labels import labelled
 from extractors.fields.clinical_rules import clean_key, label_patterns
+from extractors.fields.layout import ocr_confidence
 from extractors.fields.option_group import (
     Vocabulary,
     decide,
@@ -33,6 +34,8 @@ from models.vocab import FieldName, Specialty
 __all__ = ["EXTRACTOR", "SpecialtyComponent", "infer_specialty", "match_specialty"]
 
 EXTRACTOR = "fields.specialty@1"
+#: An unlisted service is believed only when OCR read its words confidently.
+_UNLISTED_MIN_OCR = 0.9
 KEY = str(FieldName.REFERRAL_SPECIALTY)
 _SERVICE = (
     r"(?:clinic|department|dept\.?|service|specialist|team|center|centre|consult\w*|referral"
@@ -116,6 +119,11 @@ class SpecialtyComponent:
             if found is None:
                 continue
             specialty, score, s, e, how = found
+            page = page_of(doc)
+            if how == "unlisted" and page is not None and page.text() == text and (
+                ocr_confidence(page, item.start + s, item.start + e) < _UNLISTED_MIN_OCR
+            ):
+                continue  # "Renai" may be a misread "Renal": leave it to inference
             if (e - s) < 0.35 * len(value.strip()) and len(value.split()) > 5:
                 continue  # a synonym inside a sentence ("sleep study requested") states nothing
             notes = () if how == "lexicon" else (how,)
