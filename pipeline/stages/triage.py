@@ -76,7 +76,8 @@ def triage(referral: Referral, document: Document, draft: Draft, ctx: StageConte
     )
     urgency, reasons = decision.urgency, decision.reasons
     specialty_value = referral.value(FieldName.REFERRAL_SPECIALTY)
-    specialty = Specialty(specialty_value) if specialty_value else Specialty.OTHER
+    known = {s.value for s in Specialty}
+    specialty = Specialty(specialty_value) if specialty_value in known else Specialty.OTHER
     fields = dict(referral.fields)
     first = reasons[0]
     if stated is None:
