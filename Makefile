@@ -3,11 +3,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd ghostscript poppler-utils \
-                fonts-dejavu-core python3-venv redis-server postgresql
+                fonts-dejavu-core python3-venv redis-server postgresql chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps demo test lint bench-accuracy bench-speed clean
+.PHONY: setup system-deps demo test lint bench-accuracy bench-speed bench-ui clean
 
 setup: $(VENV)/.installed
 
@@ -29,7 +29,12 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	$(BIN)/intake process samples/referrals
-	$(BIN)/intake queue
+	@pw=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(12))'); \
+	if printf '%s\n' "$$pw" | $(BIN)/intake users add demo --role admin --password-stdin >/dev/null 2>&1; then \
+	  echo "demo user: demo  password: $$pw  (shown once)"; \
+	else echo "demo user already exists (password was shown when it was created)"; fi
+	@echo "review workspace: http://127.0.0.1:8000/  (Ctrl-C stops)"
+	$(BIN)/intake serve --host 127.0.0.1 --port 8000
 
 test: setup
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
@@ -42,6 +47,9 @@ bench-accuracy: setup
 
 bench-speed: setup
 	$(BIN)/python -m bench.speed
+
+bench-ui: setup
+	$(BIN)/python -m bench.ui
 
 clean:
 	rm -rf data .pytest_cache

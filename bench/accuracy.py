@@ -100,24 +100,29 @@ def report(scores: dict[str, Score], name: str, mismatches: int) -> dict[str, An
 
 
 def _side_by_side(own: dict[str, Any], heldout: dict[str, Any]) -> None:
-    keys = [
-        "overall_f1",
-        "urgency_accuracy",
-        "specialty_accuracy_stated",
-        "specialty_accuracy_implied",
-        "referral_count_accuracy",
-        "under_triage_rate",
-    ]
-    print(f"\n== own vs held-out\n  {'variant':11}" + "".join(f"{k[:22]:>24}" for k in keys))
+    """One line per variant: own / held-out for the headline numbers."""
+    columns = {
+        "overall_f1": "F1",
+        "urgency_accuracy": "urgency",
+        "specialty_accuracy_stated": "specialty stated",
+        "specialty_accuracy_implied": "specialty implied",
+        "referral_count_accuracy": "referral count",
+        "under_triage_rate": "under-triage",
+    }
+    print(
+        "\n== own / held-out\n  "
+        + f"{'variant':11}"
+        + "".join(f"{c:>19}" for c in columns.values())
+    )
     for variant in sorted(set(own["variants"]) | set(heldout["variants"])):
         cells = []
-        for key in keys:
+        for key in columns:
             pair = []
             for rep in (own, heldout):
                 v = rep["variants"].get(variant)
                 value = None if v is None else v["overall"]["f1"] if key == "overall_f1" else v[key]
                 pair.append(_fmt(value))
-            cells.append(f"{' / '.join(pair):>24}")
+            cells.append(f"{' / '.join(pair):>19}")
         print(f"  {variant:11}" + "".join(cells))
 
 

@@ -28,6 +28,15 @@ MIN_DESKEW_DEG = 0.3
 MAX_SKEW_DEG = 6.0
 #: Closing length (analysis-copy pixels, ~130 dpi) that joins letters but not lines.
 _MERGE_PX = 4
+#: A dark band (white-on-dark title bar) spans this share of the page width at least…
+BAND_MIN_WIDTH_SHARE = 0.2
+#: …is at least this share of the page height (a text line; rules are thinner)…
+BAND_MIN_HEIGHT_SHARE = 0.008
+#: …and this share of its box is dark (white letters leave holes; a box outline is empty)…
+BAND_MIN_FILL = 0.55
+#: …but not all of it: with no light letters inside, a bar is a solid rule or holds dark text
+#: on a mid-grey ground, which inverting would turn into light text, lost.
+BAND_MAX_FILL = 0.98
 
 
 def square_pixels(
@@ -75,11 +84,48 @@ def is_blank(gray: np.ndarray) -> bool:
     """
     small = analysis_copy(gray)
     mask = (small < 128).astype(np.uint8)
+    # Join the letters of a word before removing specks: the thin strokes of a small font
+    # faxed at 204×98 dpi are single pixels on the analysis copy, and an opening alone erased
+    # a whole 6 pt letter (ink 0.0004 → "blank"). Specks stay isolated, so they still go.
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, _MERGE_PX), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     h, w = mask.shape
     my, mx = max(1, h * 3 // 100), max(1, w * 3 // 100)
     inner = mask[my : h - my, mx : w - mx]
     return inner.size == 0 or float(inner.mean()) < BLANK_INK_SHARE
+
+
+def invert_dark_bands(gray: np.ndarray) -> np.ndarray:
+    """Copy of ``gray`` with every dark band (white text on a dark bar) inverted.
+
+    EHR printouts put titles ("Referral Order", "Patient Information") in white on a dark
+    bar; Tesseract reads dark-on-light only, so the title was lost and with it the page's
+    first evidence. A band is a connected dark region, on the analysis copy, at least
+    ``BAND_MIN_WIDTH_SHARE`` of the page wide, ``BAND_MIN_HEIGHT_SHARE`` tall and
+    ``BAND_MIN_FILL`` (and at most ``BAND_MAX_FILL``) dark inside its box: rules are too
+    thin, boxes too empty, filled checkboxes too narrow, and a bar without light letters in
+    it is left alone. Pages without one are returned as they are (no copy).
+    """
+    small = analysis_copy(gray)
+    mask = (small < 128).astype(np.uint8)
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    h, w = small.shape
+    bands = [
+        (x, y, bw, bh)
+        for x, y, bw, bh, area in stats[1:count].tolist()
+        if bw >= BAND_MIN_WIDTH_SHARE * w
+        and bh >= max(3, BAND_MIN_HEIGHT_SHARE * h)
+        and BAND_MIN_FILL * bw * bh <= area <= BAND_MAX_FILL * bw * bh
+    ]
+    if not bands:
+        return gray
+    out = gray.copy()
+    fy, fx = gray.shape[0] / h, gray.shape[1] / w
+    for x, y, bw, bh in bands:
+        top, bottom = int(y * fy), min(gray.shape[0], int(np.ceil((y + bh) * fy)))
+        left, right = int(x * fx), min(gray.shape[1], int(np.ceil((x + bw) * fx)))
+        out[top:bottom, left:right] = 255 - out[top:bottom, left:right]
+    return out
 
 
 def _profile_score(ys: np.ndarray) -> float:

@@ -3,8 +3,9 @@
 ``build_nlp`` reads ``extractors/fields/config.cfg`` (spaCy's config format: ``[nlp] pipeline``
 and one ``[components.<name>]`` section each), so a site can drop, reorder or re-tune field
 extractors without touching code. Component modules are imported here, not at package import,
-so ``import extractors`` stays light and a component still being written by a colleague (its
-factory not importable yet) is skipped with a warning instead of breaking the pipeline.
+so ``import extractors`` stays light. A component the config names but that cannot be loaded
+is a :class:`FieldComponentError`, never a warning: skipping it silently dropped a field from
+every referral while the output still looked complete.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
     from models.document import Page
 
-__all__ = ["DEFAULT_CONFIG", "build_nlp", "make_doc"]
+__all__ = ["DEFAULT_CONFIG", "FieldComponentError", "build_nlp", "make_doc"]
 
 log = logging.getLogger(__name__)
 
@@ -32,24 +33,27 @@ DEFAULT_CONFIG = Path(__file__).parent / "fields" / "config.cfg"
 _FIELDS_PACKAGE = "extractors.fields"
 
 
-def _ensure_factory(factory: str) -> bool:
+class FieldComponentError(RuntimeError):
+    """A field component named in the config cannot be loaded (a bug or a broken install)."""
+
+
+def _ensure_factory(factory: str) -> None:
     """Import the module that registers ``factory`` ("intake_<module>") if needed.
 
-    Returns:
-        True when the factory is registered with spaCy.
+    Raises:
+        FieldComponentError: the module does not import, or registers no such factory.
     """
     if Language.has_factory(factory):
-        return True
+        return
     module = factory.removeprefix("intake_")
     try:
         importlib.import_module(f"{_FIELDS_PACKAGE}.{module}")
-    except ImportError as exc:
-        log.warning("field component %s not importable (%s); skipped", factory, type(exc).__name__)
-        return False
+    except Exception as exc:  # any import failure: the field would silently go missing
+        raise FieldComponentError(
+            f"field component {factory} cannot be imported ({type(exc).__name__})"
+        ) from exc
     if not Language.has_factory(factory):
-        log.warning("module for field component %s registers no such factory; skipped", factory)
-        return False
-    return True
+        raise FieldComponentError(f"module for field component {factory} registers no factory")
 
 
 @lru_cache(maxsize=8)
@@ -60,8 +64,8 @@ def _build(config_path: Path) -> Language:
     for name in config.get("nlp", {}).get("pipeline", []):
         settings = dict(components.get(name, {}))
         factory = settings.pop("factory", f"intake_{name}")
-        if _ensure_factory(factory):
-            nlp.add_pipe(factory, name=name, config=settings)
+        _ensure_factory(factory)
+        nlp.add_pipe(factory, name=name, config=settings)
     log.info("field pipeline built: %s", ", ".join(nlp.pipe_names))
     return nlp
 
@@ -74,8 +78,11 @@ def build_nlp(config_path: Path | None = None) -> Language:
             with ``factory = "intake_<module>"`` naming the module in ``extractors/fields``.
 
     Returns:
-        A ``spacy.blank`` pipeline with every importable component added, in config order.
-        The same object is returned for the same path: components are stateless per document.
+        A ``spacy.blank`` pipeline with every component added, in config order. The same
+        object is returned for the same path: components are stateless per document.
+
+    Raises:
+        FieldComponentError: a component of the config cannot be loaded.
     """
     return _build(Path(config_path or DEFAULT_CONFIG).resolve())
 

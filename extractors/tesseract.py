@@ -8,7 +8,8 @@ One page costs one Tesseract call in the common case; everything around it is ch
 3. text running vertically (``imaging.sideways_score``, ~10 ms) → OSD picks 90° or 270°
    *before* OCR, since OCR of a sideways page is ~5× slower and its boxes are useless;
 4. deskew by projection profile when the tilt exceeds ``imaging.MIN_DESKEW_DEG``;
-5. form rules and box borders erased from Tesseract's copy (``form_lines``, ~10-30 ms):
+5. white-on-dark bands (EHR title bars) inverted (``imaging.invert_dark_bands``); form
+   rules and box borders erased from Tesseract's copy (``form_lines``, ~10-30 ms):
    boxed values on faxed forms were otherwise dropped; the saved page image keeps them;
 6. OCR once; only if the result looks wrong (low confidence, words standing on end, no
    common words) is the page read again, turned 180° (or by the quarter turn OSD picks
@@ -120,7 +121,8 @@ class TesseractEngine:
             gray = imaging.rotate(gray, -skew)
         else:
             skew = 0.0
-        clean = form_lines.erase_lines(gray) if ERASE_FORM_LINES else gray
+        readable = imaging.invert_dark_bands(gray)  # white-on-dark titles read as dark-on-light
+        clean = form_lines.erase_lines(readable) if ERASE_FORM_LINES else readable
         result = ocr(clean, ctx, bilevel=raster.bilevel)
         calls = 1
         if result.looks_wrong():

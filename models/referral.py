@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict
@@ -11,6 +11,9 @@ from pydantic import Field as PydField
 
 from models.geometry import Box
 from models.vocab import FieldName, ReferralStatus, Specialty, Urgency
+
+if TYPE_CHECKING:
+    from models.evidence import Evidence, RedFlag
 
 
 class Source(BaseModel):
@@ -103,6 +106,15 @@ class Referral(BaseModel):
     problems: list[Problem] = PydField(default_factory=list)
     triage: Triage | None = None
     status: ReferralStatus = ReferralStatus.NEEDS_REVIEW
+    #: The :class:`models.evidence.Evidence` this referral was built from (pages, candidates,
+    #: red flags); set by the split stage, never stored nor part of the JSON contract.
+    evidence: Any = PydField(default=None, exclude=True, repr=False)
+
+    @property
+    def red_flags(self) -> list[RedFlag]:
+        """Every red-flag mention on the referral's own pages (none once reloaded)."""
+        evidence: Evidence | None = self.evidence
+        return evidence.red_flags if evidence is not None else []
 
     def value(self, name: FieldName) -> Any:
         """A field's value (the reviewer's correction wins), or ``None``."""

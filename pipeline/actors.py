@@ -76,7 +76,8 @@ def ingest(stored_path: str) -> None:
     rt = runtime()
     path = Path(stored_path)
     meta = rt.files.read_meta(path)
-    document = ingest_stage.ingest(path, rt.context(), fax=meta.fax)
+    stored = ingest_stage.bare_document(path, sha256=path.name, fax=meta.fax)  # named by sha256
+    document = ingest_stage.ingest(stored, rt.context())
     update: dict[str, Any] = {"source_name": meta.source_name}
     if meta.landed_at is not None:
         update["received_at"] = meta.landed_at

@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 OUR_PACKAGES = frozenset({"models", "extractors", "pipeline", "review_ui", "bench", "__main__"})
 # libraries whose INFO lines are useful to an admin (service start/stop, requests without PHI)
 SERVICE_LIBRARIES = frozenset({"dramatiq", "uvicorn"})
+# request lines carry paths and query strings (a search for a patient's name would be PHI);
+# a monitor polling /health would also flood the log
+DROPPED_LOGGERS = frozenset({"uvicorn.access"})
 # libraries known to put file names or document content into their messages
 QUIET_LIBRARIES = frozenset({"watchdog", "PIL", "pdfminer", "pdfplumber", "pikepdf", "fontTools"})
 
@@ -27,6 +30,8 @@ class ThirdPartyFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """True to keep ``record``."""
         root = record.name.split(".", 1)[0]
+        if record.name in DROPPED_LOGGERS:
+            return record.levelno >= logging.WARNING
         if root in OUR_PACKAGES:
             return True
         if root in QUIET_LIBRARIES:

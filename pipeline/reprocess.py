@@ -31,7 +31,7 @@ from pipeline.results import InputStatus, ProcessResult
 from pipeline.runner import analyse, read_all_pages
 from pipeline.settings import Settings
 from pipeline.stage import StageContext, no_progress
-from pipeline.stages.ingest import ingest
+from pipeline.stages.ingest import bare_document, ingest
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def reprocess_one(row: DocumentRow, run: _Run) -> ProcessResult:
     ctx = StageContext(settings=settings, workdir=scratch, report=no_progress)
     fax = FaxMeta.model_validate(row.fax) if row.fax else None
     try:
-        fresh = ingest(original, ctx, fax=fax, sha256=row.sha256).model_copy(
+        fresh = ingest(bare_document(original, sha256=row.sha256, fax=fax), ctx).model_copy(
             update={
                 "id": row.id,
                 "source_name": row.source_name,

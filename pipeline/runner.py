@@ -1,6 +1,6 @@
 """Run the stages in order for one file, without a queue: the CLI's and the tests' path.
 
-ingest → read every page → classify → find → split → extract → triage → check → store.
+ingest → read every page → classify → find → gate → split → extract → triage → check → store.
 Every failure ends as a quarantined result with a clear error, never as a traceback.
 """
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from models.document import Document, FaxMeta
 from models.errors import ErrorCode, IntakeError, Rejected, redacted_traceback
+from models.evidence import Analysis
 from models.fs import safe_name
 from models.referral import Referral
 from pipeline import quarantine
@@ -22,6 +23,8 @@ from pipeline.stages.ingest import bare_document, ingest
 from pipeline.stages.read_page import read_page
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from models.storage import Store
 
 log = logging.getLogger(__name__)
@@ -29,32 +32,34 @@ log = logging.getLogger(__name__)
 __all__ = ["InputStatus", "ProcessResult", "analyse", "not_found", "process", "refused"]
 
 
-def analyse(document: Document, ctx: StageContext) -> tuple[Document, list[Referral]]:
-    """Everything after reading: classify, find, split, extract, triage, check.
-
-    The stages are imported here, on first need: they load spaCy, the ICD-10 index and the
-    embedding model, which a call that fails on its input must not pay for.
-    """
+def analysis_stages() -> tuple[Callable[[Analysis, StageContext], Analysis], ...]:
+    """The analysis stages in order; each is ``stage(analysis, ctx) -> Analysis``."""
     from pipeline.stages.check import check
     from pipeline.stages.classify import classify
     from pipeline.stages.extract import extract
     from pipeline.stages.find import find
-    from pipeline.stages.received import received_problems
+    from pipeline.stages.gate import gate
     from pipeline.stages.split import split
     from pipeline.stages.triage import triage
 
+    return (classify, find, gate, split, extract, triage, check)
+
+
+def analyse(document: Document, ctx: StageContext) -> tuple[Document, list[Referral]]:
+    """Everything after reading: classify, find, gate, split, extract, triage, check.
+
+    Each stage is ``stage(analysis, ctx) -> Analysis`` (``models.evidence.Analysis``). The
+    stages are imported here, on first need: they load spaCy, the ICD-10 index and the
+    embedding model, which a call that fails on its input must not pay for.
+    """
+    from pipeline.stages.received import received_problems
+
     if document.pages and all(p.unreadable for p in document.pages):
         raise Rejected("no page could be read", code=ErrorCode.CORRUPT_FILE)
-    document = classify(document, ctx)
-    findings = find(document, ctx)
-    referrals = []
-    for draft in split(document, findings, ctx):
-        referral = extract(document, draft, ctx)
-        referral = triage(referral, document, draft, ctx)
-        text = "\n".join(f.text for f in draft.findings)
-        referral = check(referral, ctx, text=text, today=document.received_at.date())
-        referrals.append(referral)
-    return document, received_problems(document, referrals)
+    analysis = Analysis(document=document)
+    for stage in analysis_stages():
+        analysis = stage(analysis, ctx)
+    return analysis.document, received_problems(analysis.document, analysis.referrals)
 
 
 def read_all_pages(document: Document, ctx: StageContext) -> Document:
@@ -126,9 +131,7 @@ def process(
     store.record_delivery(sha256, name, duplicate=False)
     document = bare_document(stored.path, sha256=sha256, fax=fax, source_name=name)
     try:
-        document = ingest(stored.path, ctx, fax=fax, sha256=sha256).model_copy(
-            update={"id": document.id, "source_name": name}
-        )
+        document = ingest(document, ctx)
         workdir = settings.pages_dir / str(document.id)
         page_ctx = StageContext(settings=settings, workdir=workdir, report=ctx.report)
         document = read_all_pages(document, page_ctx)

@@ -123,6 +123,21 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """``INTAKE_TIMEZONE`` as a tzinfo."""
         return ZoneInfo(self.timezone)
+    # -- review workspace (issue 8) ------------------------------------------------------
+    claim_minutes: float = Field(
+        default=30.0, description="A referral opened for review stays claimed this long."
+    )
+    session_hours: float = Field(default=12.0, description="A browser sign-in lasts this long.")
+    login_max_failures: int = Field(
+        default=5, description="Failed sign-ins per name and address before a pause."
+    )
+    login_window_s: float = Field(
+        default=300.0, description="Window (and pause) of the sign-in rate limit."
+    )
+    clinic_name: str = Field(
+        default="Referral Intake", description="Our name on fax-back requests for information."
+    )
+    clinic_fax: str = Field(default="", description="Our fax number printed on fax-backs.")
 
     @property
     def effective_database_url(self) -> str:

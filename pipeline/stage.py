@@ -1,6 +1,9 @@
 """The stage contract and the context every stage gets.
 
-A stage is a plain function ``stage(item, ctx) -> result``:
+A stage is a plain function ``stage(item, ctx) -> result``. After reading, every stage takes
+and returns one :class:`models.evidence.Analysis` — the document, the evidence found on each
+page, and the referrals, each carrying the evidence it was built from (its pages, candidates
+and red flags) — so nothing travels beside the model (``pipeline.runner.ANALYSIS_STAGES``):
 
 - it MUST NOT import dramatiq, fastapi or the storage layer: the runner and the actors persist
   between stages, so the same stage runs in the CLI, in tests and in a distributed worker;

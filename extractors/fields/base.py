@@ -8,17 +8,18 @@ name as label and the parsed value, confidence and extractor name as span extens
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
+from models.evidence import Candidate
 from models.vocab import FieldName
 
 if TYPE_CHECKING:
     from models.document import Page
 
 SPAN_KEY = "fields"
+__all__ = ["SPAN_KEY", "Candidate", "add_candidate", "candidates", "page_of"]
 #: Candidate data per (field, start, end) in ``doc.user_data``. spaCy keys a span's extension
 #: values by its characters only, so two fields marked on the same characters (a specialty
 #: and a clinical question over "Renal") would overwrite each other's value.
@@ -36,20 +37,6 @@ def _getter(attr: str, default: Any) -> Any:
 for _name, _default in (("value", None), ("confidence", 0.0), ("extractor", ""), ("notes", ())):
     if not Span.has_extension(_name):
         Span.set_extension(_name, getter=_getter(_name, _default))
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One possible value of a field on one page, with its character span in ``page.text()``."""
-
-    name: FieldName
-    value: Any
-    confidence: float
-    page: int
-    start: int
-    end: int
-    extractor: str
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def page_of(doc: Doc) -> Page | None:

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from extractors.fields.base import page_of
 from extractors.fields.clinical_rules import compile_phrases, load_rules
 from extractors.fields.negation import assess
+from models.evidence import RedFlag
 from models.vocab import Urgency
 
 SPAN_KEY = "red_flags"
@@ -29,34 +30,6 @@ _RANK = {Urgency.STAT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
 for _name, _default in (("rule", ""), ("urgency", None), ("negated", False), ("context", "")):
     if not Span.has_extension(f"flag_{_name}"):
         Span.set_extension(f"flag_{_name}", default=_default)
-
-
-@dataclass(frozen=True)
-class RedFlag:
-    """One red-flag mention on a page.
-
-    Attributes:
-        rule: rule id from the rule file ("cardiac_chest_pain").
-        label: what the rule is about, for reviewers.
-        text: the phrase as it stands in the page text.
-        start: first character in ``page.text()``.
-        end: one past the last character.
-        urgency: urgency the finding calls for.
-        negated: True when triage must ignore it (negated, a relative's, hypothetical or
-            historical).
-        context: affirmed | negated | family | hypothetical | historical.
-        page: 1-based page number, when the Doc carries its Page.
-    """
-
-    rule: str
-    label: str
-    text: str
-    start: int
-    end: int
-    urgency: Urgency
-    negated: bool = False
-    context: str = "affirmed"
-    page: int | None = None
 
 
 @dataclass(frozen=True)

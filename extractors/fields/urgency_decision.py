@@ -28,6 +28,7 @@ from models.vocab import FieldName, PageKind, Urgency
 RANK = {Urgency.STAT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
 IMPLIED_CONFIDENCE = 0.75
 DEFAULT_CONFIDENCE = 0.6
+UNDER_TRIAGE = "possible under-triage"
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def decide_urgency(stated: Urgency | None, stated_reason: Reason | None,
         problems = [
             Problem(
                 field=str(FieldName.REFERRAL_URGENCY),
-                message=f"possible under-triage: {f.text}",
+                message=f"{UNDER_TRIAGE}: {f.text}",
                 kind="inconsistent",
             )
             for f in _distinct(above)

@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.document import Document, Page
 from models.fs import create_private_file
 from models.referral import Referral
+from models.storage import append_only as _append_only  # noqa: F401  (audit guards)
 from models.storage import ops_tables as _ops_tables  # noqa: F401  (tables known to the models)
 from models.storage import queue as queue_query
+from models.storage import review_tables as _review_tables  # noqa: F401  (staff tables)
 from models.storage.migrate import ensure_schema
 from models.storage.tables import AuditRow, DeliveryRow, DocumentRow, PageRow, ReferralRow
 from models.vocab import DocumentStatus
@@ -159,6 +161,18 @@ class Store:
             return SaveOutcome(row.id, created=False, referral_ids=[])
         return SaveOutcome(str(document.id), created=True, referral_ids=[])
 
+    def referral_row(self, referral: Referral) -> ReferralRow:
+        """A new row for a referral (to add inside the caller's session)."""
+        return self._referral_row(referral, _now())
+
+    def add_referrals(self, referrals: list[Referral]) -> list[str]:
+        """Store referrals found later in an already stored document (a re-typed one)."""
+        now = _now()
+        with self.session() as s:
+            for referral in referrals:
+                s.add(self._referral_row(referral, now))
+        return [str(r.id) for r in referrals]
+
     def audit(
         self,
         actor: str,
@@ -166,10 +180,13 @@ class Store:
         entity: str,
         entity_id: str,
         detail: dict[str, Any] | None = None,
+        origin: str | None = None,
     ) -> None:
         """Append to the audit log. ``detail`` must hold ids and names, never field values."""
         with self.session() as s:
-            s.add(self._audit_row(actor, action, entity, entity_id, detail))
+            row = self._audit_row(actor, action, entity, entity_id, detail)
+            row.origin = origin
+            s.add(row)
 
     # -- reads --------------------------------------------------------------------------
     def document_by_sha(self, sha256: str) -> DocumentRow | None:

@@ -91,3 +91,4 @@ class AuditRow(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
     detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    origin: Mapped[str | None] = mapped_column(String(64), nullable=True)  # client address

@@ -12,6 +12,7 @@ import simple_icd_10_cm as icd
 import yaml
 
 from extractors.fields.npi import npi_is_valid
+from models.evidence import Analysis
 from models.referral import Problem, Referral
 from models.vocab import FieldName
 from pipeline.stage import StageContext
@@ -20,6 +21,9 @@ DEFAULT_REQUIREMENTS = Path(__file__).resolve().parent.parent / "rules" / "requi
 _PHONE_FIELDS = (FieldName.PATIENT_PHONE, FieldName.REFERRING_PHONE, FieldName.REFERRING_FAX)
 _MAX_AGE_YEARS = 120
 _STALE_REFERRAL_DAYS = 365
+#: Problem kinds this stage decides (and so replaces when run again); others, such as the
+#: gate's doubts or triage's, were raised by earlier stages and are kept.
+_OWN_KINDS = frozenset({"missing", "invalid", "low_confidence"})
 
 
 @lru_cache(maxsize=8)
@@ -108,6 +112,14 @@ def _validity(referral: Referral, today: date) -> list[Problem]:
     return problems
 
 
+def field_problems(referral: Referral, today: date) -> list[Problem]:
+    """The validity problems of a referral's current values (reviewed values win).
+
+    The review workspace re-checks a corrected referral with exactly the pipeline's rules.
+    """
+    return _validity(referral, today)
+
+
 def _low_confidence(referral: Referral, threshold: float) -> list[Problem]:
     return [
         Problem(
@@ -118,23 +130,32 @@ def _low_confidence(referral: Referral, threshold: float) -> list[Problem]:
     ]
 
 
-def check(
-    referral: Referral, ctx: StageContext, *, text: str = "", today: date | None = None
+def check(analysis: Analysis, ctx: StageContext) -> Analysis:
+    """Check every referral; plausibility is judged on the day the document was received."""
+    today = analysis.document.received_at.date()
+    checked = [check_referral(r, ctx, today=today) for r in analysis.referrals]
+    return analysis.with_referrals(checked)
+
+
+def check_referral(
+    referral: Referral, ctx: StageContext, *, text: str | None = None, today: date | None = None
 ) -> Referral:
-    """Fill ``missing`` (every contract field not found) and ``problems``.
+    """Fill ``missing`` (every contract field not found) and this stage's ``problems``.
 
     Args:
         referral: the extracted referral.
         ctx: stage context (requirements file, confidence threshold).
-        text: the referral's pages' text, for "mentions" rules.
+        text: text for "mentions" rules; default: the referral's own pages (its evidence).
         today: reference date for plausibility (the document's receipt date).
     """
     rules = load_requirements(ctx.settings.requirements_file or DEFAULT_REQUIREMENTS)
     today = today or date.today()
+    if text is None:
+        text = referral.evidence.text if referral.evidence is not None else ""
     missing = [name for name in FieldName if name not in referral.fields]
-    own = {"missing", "invalid", "low_confidence"}
+    earlier = [p for p in referral.problems if p.kind not in _OWN_KINDS]
     problems = [
-        *(p for p in referral.problems if p.kind not in own),  # e.g. triage's under-triage
+        *earlier,
         *_completeness(referral, rules, text),
         *_validity(referral, today),
         *_low_confidence(referral, ctx.settings.low_confidence),

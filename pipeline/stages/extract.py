@@ -1,16 +1,14 @@
-"""Extract: choose each field's value from the draft's candidates and tie it to a page box."""
+"""Extract: choose each field's value from a referral's evidence and tie it to a page box."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from extractors.fields.base import Candidate
 from extractors.fields.specialty_inference import infer_specialty
-from models.document import Document
+from models.evidence import Analysis, Candidate, Evidence
 from models.referral import Field, Referral, Source
 from models.vocab import FieldName
 from pipeline.stage import StageContext
-from pipeline.stages.split import Draft
 
 #: Fields a fax cover sheet can tell about every referral it carries.
 COVER_FIELDS = {
@@ -25,31 +23,31 @@ _COVER_DISCOUNT = 0.9
 _LIST_FIELDS = {FieldName.REFERRAL_DIAGNOSES}
 
 
-def _source(document: Document, cand: Candidate) -> Source | None:
-    page = document.page(cand.page)
-    box = page.box_for(cand.start, cand.end)
+def _source(evidence: Evidence, cand: Candidate) -> Source | None:
+    page = evidence.page(cand.page)
+    box = page.box_for(cand.start, cand.end) if page is not None else None
     if box is None:
         return None
     return Source(page=cand.page, box=box, text=page.text()[cand.start : cand.end])
 
 
-def _to_field(document: Document, cand: Candidate, confidence: float | None = None) -> Field:
+def _to_field(evidence: Evidence, cand: Candidate, confidence: float | None = None) -> Field:
     return Field(
         name=cand.name,
         value=cand.value,
         confidence=cand.confidence if confidence is None else confidence,
-        source=_source(document, cand),
+        source=_source(evidence, cand),
         extractor=cand.extractor,
         notes=list(cand.notes),
     )
 
 
-def _pool(draft: Draft) -> list[Candidate]:
-    """The draft's own candidates, plus cover-sheet candidates for the fields a cover tells."""
-    pool = [c for f in draft.findings for c in f.candidates]
-    own_pages = set(draft.pages)
-    for found in draft.shared:
-        if found.page in own_pages:
+def _pool(evidence: Evidence) -> list[Candidate]:
+    """The referral's own candidates, plus cover-sheet candidates for the fields a cover tells."""
+    pool = [c for f in evidence.pages for c in f.candidates]
+    own_pages = set(evidence.page_numbers)
+    for found in evidence.shared:
+        if found.number in own_pages:
             continue
         pool.extend(
             Candidate(**{**c.__dict__, "confidence": c.confidence * _COVER_DISCOUNT})
@@ -63,7 +61,7 @@ def _best(cands: Iterable[Candidate]) -> Candidate | None:
     return max(cands, key=lambda c: (c.confidence, -c.page, -c.start), default=None)
 
 
-def _list_field(document: Document, cands: list[Candidate]) -> Field | None:
+def _list_field(evidence: Evidence, cands: list[Candidate]) -> Field | None:
     """A list-valued field (diagnoses): the union of values, in order of first appearance."""
     values: list[str] = []
     for cand in sorted(cands, key=lambda c: (c.page, c.start)):
@@ -74,30 +72,36 @@ def _list_field(document: Document, cands: list[Candidate]) -> Field | None:
     if best is None:
         return None
     confidence = sum(c.confidence for c in cands) / len(cands)
-    field = _to_field(document, best, confidence)
+    field = _to_field(evidence, best, confidence)
     return field.model_copy(update={"value": values})
 
 
-def extract(document: Document, draft: Draft, ctx: StageContext) -> Referral:
-    """Build a Referral from the best candidate per field; infer the specialty if unstated."""
+def extract(analysis: Analysis, ctx: StageContext) -> Analysis:
+    """Fill every referral's fields from its evidence."""
+    return analysis.with_referrals([extract_referral(r, ctx) for r in analysis.referrals])
+
+
+def extract_referral(referral: Referral, ctx: StageContext) -> Referral:
+    """The best candidate per field of the referral's evidence; the specialty inferred if
+    unstated."""
+    evidence: Evidence = referral.evidence or Evidence()
     by_name: dict[FieldName, list[Candidate]] = {}
-    for cand in _pool(draft):
+    for cand in _pool(evidence):
         by_name.setdefault(cand.name, []).append(cand)
     fields: dict[FieldName, Field] = {}
     for name, cands in by_name.items():
         if name in _LIST_FIELDS:
-            field = _list_field(document, cands)
+            field = _list_field(evidence, cands)
         else:
             best = _best(cands)
-            field = _to_field(document, best) if best else None
+            field = _to_field(evidence, best) if best else None
         if field is not None:
             fields[name] = field
     if FieldName.REFERRAL_SPECIALTY not in fields:
-        context = "\n".join(f.text for f in draft.findings)
-        inferred = _inferred_specialty(fields, ctx, context)
+        inferred = _inferred_specialty(fields, ctx, evidence.text)
         if inferred is not None:
             fields[FieldName.REFERRAL_SPECIALTY] = inferred
-    return Referral(document_id=document.id, pages=sorted(draft.pages), fields=fields)
+    return referral.model_copy(update={"fields": fields})
 
 
 def _inferred_specialty(

@@ -30,7 +30,7 @@ def bare_document(
     return Document(
         sha256=sha256,
         media_type="application/octet-stream",
-        size_bytes=path.stat().st_size,
+        size_bytes=path.stat().st_size if path.is_file() else 0,
         source_name=source_name if source_name is not None else path.name,
         source_path=str(path),
         received_at=datetime.now(UTC),
@@ -39,16 +39,18 @@ def bare_document(
     )
 
 
-def ingest(
-    path: Path, ctx: StageContext, *, fax: FaxMeta | None = None, sha256: str | None = None
-) -> Document:
-    """Hash (unless ``sha256`` is known) and sniff ``path``; a Document with no pages read yet.
+def ingest(document: Document, ctx: StageContext) -> Document:
+    """Sniff a bare document's file (see :func:`bare_document`): its type and page count.
+
+    The caller hashed the file once already, to know whether it was seen before; the sha256
+    comes with the bare document and is not computed again.
 
     Raises:
         Rejected: the file is missing, empty, corrupt, encrypted, of an unsupported type or
             over the size/page/pixel limits.
     """
-    if not path.is_file():
+    path = Path(document.source_path or "")
+    if not document.source_path or not path.is_file():
         raise Rejected("not a regular file", code=ErrorCode.UNSUPPORTED_TYPE)
     settings = ctx.settings
     sniffed = sniff(
@@ -58,7 +60,6 @@ def ingest(
         max_bytes=settings.max_file_mb * 1024 * 1024,
         render_dpi=settings.ocr_dpi,
     )
-    document = bare_document(path, sha256=sha256 or sha256_of(path), fax=fax)
     return document.model_copy(
         update={"media_type": sniffed.media_type, "page_count": sniffed.page_count}
     )

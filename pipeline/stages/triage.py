@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from extractors.fields.urgency_decision import Flag, decide_urgency
+from extractors.fields.urgency_decision import UNDER_TRIAGE, Flag, decide_urgency
 from models.document import Document
+from models.evidence import Analysis, Evidence
 from models.referral import Field, Reason, Referral, Source, Triage
 from models.vocab import FieldName, Specialty, Urgency
 from pipeline.stage import StageContext
-from pipeline.stages.split import Draft
 
 
 def received_at(document: Document) -> datetime:
@@ -37,18 +37,18 @@ def due_by(received: datetime, urgency: Urgency, ctx: StageContext) -> datetime:
     return received + timedelta(hours=hours)
 
 
-def _flags(document: Document, draft: Draft) -> list[Flag]:
-    """Every red flag of the draft's pages, with its box and the kind of page it is on."""
+def _flags(evidence: Evidence) -> list[Flag]:
+    """Every red flag of the referral's pages, with its box and the kind of page it is on."""
     flags = []
-    for found in draft.findings:
-        page = document.page(found.page)
+    for found in evidence.pages:
+        page = found.page
         for flag in found.red_flags:
             flags.append(
                 Flag(
                     urgency=Urgency(flag.urgency),
                     text=flag.text,
                     rule=flag.rule,
-                    page=found.page,
+                    page=found.number,
                     box=page.box_for(flag.start, flag.end),
                     negated=flag.negated,
                     page_kind=page.kind,
@@ -57,8 +57,17 @@ def _flags(document: Document, draft: Draft) -> list[Flag]:
     return flags
 
 
-def triage(referral: Referral, document: Document, draft: Draft, ctx: StageContext) -> Referral:
-    """Decide urgency, specialty and due-by; set ``referral.urgency`` to the decision."""
+def triage(analysis: Analysis, ctx: StageContext) -> Analysis:
+    """Triage every referral of the document; due-by counts from the document's receipt."""
+    received = received_at(analysis.document)
+    return analysis.with_referrals(
+        [triage_referral(r, ctx, received=received) for r in analysis.referrals]
+    )
+
+
+def triage_referral(referral: Referral, ctx: StageContext, *, received: datetime) -> Referral:
+    """Decide urgency, specialty and due-by from the referral's fields and red flags; set
+    ``referral.urgency`` to the decision."""
     stated = referral.fields.get(FieldName.REFERRAL_URGENCY)
     stated_reason = None
     if stated is not None:
@@ -72,7 +81,7 @@ def triage(referral: Referral, document: Document, draft: Draft, ctx: StageConte
     decision = decide_urgency(
         Urgency(stated.value) if stated is not None else None,
         stated_reason,
-        _flags(document, draft),
+        _flags(referral.evidence or Evidence()),
     )
     urgency, reasons = decision.urgency, decision.reasons
     specialty_value = referral.value(FieldName.REFERRAL_SPECIALTY)
@@ -94,11 +103,14 @@ def triage(referral: Referral, document: Document, draft: Draft, ctx: StageConte
     return referral.model_copy(
         update={
             "fields": fields,
-            "problems": [*referral.problems, *decision.problems],
+            "problems": [  # re-triage (after a reviewer's edit) replaces its own problems
+                *(p for p in referral.problems if not p.message.startswith(UNDER_TRIAGE)),
+                *decision.problems,
+            ],
             "triage": Triage(
                 urgency=urgency,
                 specialty=specialty,
-                due_by=due_by(received_at(document), urgency, ctx),
+                due_by=due_by(received, urgency, ctx),
                 reasons=reasons,
             ),
         }

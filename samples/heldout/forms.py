@@ -134,8 +134,10 @@ def lines_form(pen: Pen, case: Case, rng: random.Random) -> None:
         pen.text(PAGE_W - 54, y, f"{lab['referral.date']}: {case.d(case.ref_date)}", align="right")
     y += pen.size * 2.4
     below = rng.random() < 0.3
-    two_col = not below and rng.random() < 0.5
-    for section, pairs in _pairs(case, rng, lab).items():
+    sections = _pairs(case, rng, lab)
+    widest = max(pen.width(f"{k}: {v}", bold=True) for pairs in sections.values() for k, v in pairs)
+    two_col = not below and rng.random() < 0.5 and widest < PAGE_W / 2 - 70  # no overlaps
+    for section, pairs in sections.items():
         if not pairs:
             continue
         pen.text(54, y, section, bold=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.document_type import classify_document
+from extractors.document_type import classify_document, decide
 from extractors.page_kind import classify_page
+from extractors.referral_evidence import FieldEvidence
 from models.document import Page
 from models.vocab import DocumentType, PageKind
 from tests.extractors.fields.clinical_helpers import build_page
@@ -87,3 +88,66 @@ def test_page_kinds_may_be_given_as_kinds_or_pairs_or_omitted() -> None:
     assert classify_document(pages, kinds)[0] is DocumentType.REFERRAL
     assert classify_document(pages, [(k, 0.9) for k in kinds])[0] is DocumentType.REFERRAL
     assert classify_document(pages)[0] is DocumentType.REFERRAL
+
+
+ORDER = [  # an EHR order whose title (in a dark bar) was not read: no referral wording left
+    "Patient: Walters, Henrietta   DOB: 02/14/1957", "Ordering Provider: Oscar Lindqvist, MD",
+    "Service: Orthopedics", "Reason: right hip pain, evaluate for arthroplasty",
+]
+COMPLETE = FieldEvidence(identity=True, referrer=True, request=True)
+
+
+def test_complete_field_evidence_makes_a_referral_whatever_the_title() -> None:
+    page = build_page(ORDER)
+    assert decide([page]).document_type is not DocumentType.REFERRAL  # words alone: no
+    verdict = decide([page], evidence=COMPLETE)
+    assert verdict.document_type is DocumentType.REFERRAL and verdict.doubt is None
+
+
+def test_partial_evidence_keeps_the_referral_with_a_doubt() -> None:
+    verdict = decide([build_page(ORDER)], evidence=FieldEvidence(identity=True, request=True))
+    assert verdict.document_type is DocumentType.REFERRAL
+    assert verdict.confidence < 0.5 and "referring provider" in (verdict.doubt or "")
+
+
+def test_a_patient_alone_is_not_a_referral() -> None:
+    verdict = decide([build_page(ORDER)], evidence=FieldEvidence(identity=True))
+    assert verdict.document_type is not DocumentType.REFERRAL
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        pytest.param([CONSULT_REPLY], DocumentType.CONSULT_REPLY, id="consult-reply"),
+        pytest.param([PRIOR_AUTH], DocumentType.PRIOR_AUTH, id="prior-auth"),
+        pytest.param([REFILL], DocumentType.REFILL_REQUEST, id="refill"),
+        pytest.param([RECORDS], DocumentType.RECORDS_REQUEST, id="records"),
+        pytest.param([LAB], DocumentType.LAB_RESULT, id="lab"),
+    ],
+)
+def test_own_evidence_beats_a_full_set_of_referral_fields(pages, expected) -> None:
+    built = [build_page(lines, number=i + 1) for i, lines in enumerate(pages)]
+    assert decide(built, evidence=COMPLETE).document_type is expected
+
+
+def test_reply_language_in_an_attached_note_does_not_make_a_reply() -> None:
+    letter = ["Dear Colleague,", "Thank you for seeing Mrs. Keller, who fell last week.",
+              "Kind regards, Dr. Helen Marsh"]
+    note = ["Clinic Note", "I saw the patient today after a fall.",
+            "Impression: hip fracture.", "Recommendations: orthopedic assessment."]
+    pages = [build_page(letter, number=1), build_page(note, number=2)]
+    assert decide(pages).document_type is DocumentType.REFERRAL
+    # the same words leading a document do speak for a reply
+    assert decide([build_page(note)]).document_type is DocumentType.CONSULT_REPLY
+
+
+def test_misdirected_fax_is_other_but_a_confidentiality_footer_is_not_misdirection() -> None:
+    misdirected = ["RE: Henrietta Walters", "This fax was sent to our office in error.",
+                   "She is not a patient of this practice."]
+    assert decide([build_page(misdirected)], evidence=COMPLETE).document_type is (
+        DocumentType.OTHER
+    )
+    footer = [*ORDER, "If this fax was sent to you in error, please call the sender."]
+    assert decide([build_page(footer)], evidence=COMPLETE).document_type is (
+        DocumentType.REFERRAL
+    )

@@ -76,3 +76,14 @@ def test_little_evidence_is_other_with_low_confidence() -> None:
 
 def test_fax_header_line_alone_does_not_make_a_cover() -> None:
     assert classify_page(build_page([FAX_HEADER, *REFERRAL[1:]]))[0] is PageKind.REFERRAL
+
+
+def test_consultation_letter_with_a_fax_footer_is_a_referral_page() -> None:
+    letter = [
+        "Riverbend Medical Group", "Fax (217) 555-0135", "RE: Dorothy Keller", "Dear Colleague,",
+        "Thank you for seeing Mrs. Keller, who fell at home last week and has hip pain.",
+        "Kind regards, Dr. Helen Marsh",
+        "CONFIDENTIALITY NOTICE: intended only for the use of the addressee. If you received",
+        "this fax in error, please notify the sender.",
+    ]
+    assert classify_page(build_page(letter))[0] is PageKind.REFERRAL

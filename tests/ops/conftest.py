@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.inbox.conftest import _pg_connect, postgres_server  # noqa: F401  (fixture)
 
 
@@ -55,3 +60,19 @@ def referral_json(document_id: str, name: str, *, urgency: str = "routine", hour
         "triage": {"urgency": urgency, "specialty": "cardiology", "due_by": due.isoformat()},
         "status": "needs_review",
     }
+
+
+def run_intake(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``intake ARGS`` in a child process on the embedded database under ``data_dir``; ``env``
+    adds settings (no INTAKE_CONFIG from the caller's environment leaks in)."""
+    full = {**os.environ, "INTAKE_DATA_DIR": str(data_dir), "INTAKE_DATABASE_URL": ""}
+    full.pop("INTAKE_CONFIG", None)
+    full.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=full,
+        timeout=300,
+    )

@@ -4,13 +4,12 @@ stays; the same bytes delivered again are processed afresh."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 
 from models.storage import Store
@@ -18,8 +17,10 @@ from models.storage.purge import tombstones
 from models.storage.tables import AuditRow, DocumentRow
 from pipeline.runner import process
 from pipeline.stage import StageContext
-from tests.conftest import ROOT, SAMPLES, truth_of
+from tests.conftest import SAMPLES, truth_of
+from tests.hostile import not_private
 from tests.inbox.conftest import fast_settings, wait_for, watching
+from tests.ops.conftest import run_intake
 
 LETTER = SAMPLES / "referrals" / "12_letter_digital.pdf"
 TWO_PAGES = SAMPLES / "referrals" / "01_cover_form_digital.pdf"
@@ -49,20 +50,7 @@ def _unique_chunk(data: bytes, other: bytes, size: int = 48) -> bytes:
 
 
 def _cli(settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {
-        **os.environ,
-        "INTAKE_DATA_DIR": str(settings.data_dir),
-        "INTAKE_DATABASE_URL": "",
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=full,
-        timeout=120,
-    )
+    return run_intake(settings.data_dir, *args, **env)
 
 
 def test_purge_removes_every_trace_and_keeps_a_tombstone(tmp_path):
@@ -108,6 +96,7 @@ def test_purge_removes_every_trace_and_keeps_a_tombstone(tmp_path):
     run = _cli(settings, "purge", letter.id, bad.sha256)
     assert run.returncode == 0, run.stderr
     assert _traces(settings.data_dir, needles) == {}
+    assert not_private(settings.data_dir) == []
     assert not (settings.pages_dir / letter.id).exists()
     assert store.document_by_sha(sha) is None and store.document_by_sha(bad.sha256) is None
     assert store.document_by_sha(kept.sha256) is not None  # only what was named went
@@ -150,3 +139,30 @@ def test_purge_by_age_and_retention(tmp_path):
     assert [t.reason for t in tombstones(store)] == ["retention"]
     missing = _cli(settings, "purge", "f" * 64)
     assert missing.returncode == 1 and "not found" in missing.stderr
+
+
+@pytest.mark.postgres
+def test_purge_on_postgresql_removes_every_row(tmp_path, fresh_pg):
+    from sqlalchemy import func
+
+    from models.storage.tables import DeliveryRow, PageRow, ReferralRow
+    from pipeline.purge import purge, select_targets
+
+    settings = fast_settings(tmp_path, database_url=fresh_pg)
+    store = Store(fresh_pg)
+    done = process(LETTER, StageContext(settings=settings), store)
+    kept = process(OTHER, StageContext(settings=settings), store)
+    targets, missing, reason = select_targets(store, settings, [done.sha256], None)
+    assert missing == [] and reason == "request"
+    purge(store, settings, targets, actor="test", reason=reason)
+    with store.session() as s:
+        for table, column in (
+            (DocumentRow, DocumentRow.sha256 == done.sha256),
+            (PageRow, PageRow.document_id == done.document_id),
+            (ReferralRow, ReferralRow.document_id == done.document_id),
+            (DeliveryRow, DeliveryRow.sha256 == done.sha256),
+        ):
+            assert s.scalar(select(func.count()).select_from(table).where(column)) == 0
+    assert [t.purged_by for t in tombstones(store, done.sha256)] == ["test"]
+    assert store.document_by_sha(kept.sha256) is not None
+    assert not (settings.pages_dir / done.document_id).exists()

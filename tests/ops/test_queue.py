@@ -4,9 +4,7 @@ site's time zone and counted from when the fax was received."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,7 +18,8 @@ from models.storage import Store
 from models.vocab import ReferralStatus, Specialty, Urgency
 from pipeline.runner import process
 from pipeline.stage import StageContext
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import SAMPLES
+from tests.ops.conftest import run_intake
 
 BASE = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -51,20 +50,7 @@ def _fill(store: Store, count: int) -> None:
 
 
 def _queue(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {
-        **os.environ,
-        "INTAKE_DATA_DIR": str(tmp_path / "data"),
-        "INTAKE_DATABASE_URL": "",
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "queue", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=full,
-        timeout=120,
-    )
+    return run_intake(tmp_path / "data", "queue", *args, **env)
 
 
 @pytest.fixture

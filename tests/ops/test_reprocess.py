@@ -4,9 +4,7 @@ change, referrals replaced with the old outcome kept, reviewed referrals protect
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 from sqlalchemy import select, update
@@ -18,23 +16,16 @@ from pipeline.reprocess import Refused, reprocess
 from pipeline.runner import process
 from pipeline.settings import Settings
 from pipeline.stage import StageContext
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import SAMPLES
+from tests.hostile import not_private
+from tests.ops.conftest import run_intake
 
 TWO_PAGES = SAMPLES / "referrals" / "01_cover_form_digital.pdf"  # one referral on page 2
 ONE_PAGE = SAMPLES / "referrals" / "12_letter_digital.pdf"
 
 
 def _cli(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path / "data"), "INTAKE_DATABASE_URL": ""}
-    full.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=full,
-        timeout=300,
-    )
+    return run_intake(tmp_path / "data", *args, **env)
 
 
 def _processed(settings: Settings, store: Store, path=ONE_PAGE):
@@ -66,12 +57,23 @@ def test_quarantined_document_is_retried_after_a_setting_change(tmp_path):
     assert [(r.status, r.error_code) for r in runs] == [("quarantined", "too_many_pages")]
     assert not [p for p in quarantine.iterdir() if p.is_file()]
     assert list((tmp_path / "data" / "archive").iterdir())
+    assert not_private(tmp_path / "data") == []  # moved and re-written files stay 0600
     # nothing quarantined is left to retry
     empty = _cli(tmp_path, "reprocess", "--quarantined")
     assert empty.returncode == 0 and "no quarantined document" in empty.stderr
 
 
-def test_reprocess_replaces_referrals_and_keeps_the_old_outcome(settings, store):
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def on_db(request, settings) -> tuple[Settings, Store]:
+    """Settings and store on the embedded SQLite file, or on a fresh PostgreSQL database."""
+    if request.param == "postgres":
+        url = request.getfixturevalue("fresh_pg")
+        settings = settings.model_copy(update={"database_url": url})
+    return settings, Store(settings.effective_database_url)
+
+
+def test_reprocess_replaces_referrals_and_keeps_the_old_outcome(on_db):
+    settings, store = on_db
     before = _processed(settings, store)
     old_ids = [str(r.id) for r in before.referrals]
     [row] = find_documents(store, before.sha256)
@@ -93,7 +95,8 @@ def test_reprocess_replaces_referrals_and_keeps_the_old_outcome(settings, store)
     assert [p.name for p in settings.pages_dir.iterdir()] == [before.document_id]
 
 
-def test_reviewed_referrals_are_never_overwritten_silently(settings, store):
+def test_reviewed_referrals_are_never_overwritten_silently(on_db):
+    settings, store = on_db
     before = _processed(settings, store)
     reviewed_id = str(before.referrals[0].id)
     with store.session() as s:

@@ -18,22 +18,14 @@ import pytest
 
 from pipeline.logs import JsonFormatter, ThirdPartyFilter
 from tests.conftest import ROOT, SAMPLES
+from tests.hostile import not_private
+from tests.ops.conftest import run_intake
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 
 def _intake(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "INTAKE_DATA_DIR": str(tmp_path / "data"), "INTAKE_DATABASE_URL": ""}
-    full.pop("INTAKE_CONFIG", None)
-    full.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=full,
-        timeout=180,
-    )
+    return run_intake(tmp_path / "data", *args, **env)
 
 
 def test_version_and_flags_after_the_sub_command(tmp_path):
@@ -117,6 +109,8 @@ def test_third_party_debug_lines_are_filtered():
     assert not keep.filter(record("PIL.TiffImagePlugin", logging.WARNING, "tag in Doe.tif"))
     assert not keep.filter(record("urllib3", logging.INFO, "GET /x"))
     assert keep.filter(record("dramatiq.worker", logging.INFO, "worker ready"))
+    assert keep.filter(record("uvicorn.error", logging.INFO, "Uvicorn running on …"))
+    assert not keep.filter(record("uvicorn.access", logging.INFO, "GET /search?q=Doe 200"))
     assert keep.filter(record("pipeline.jobs", logging.DEBUG, "doc=1234abcd"))
     line = JsonFormatter().format(record("pipeline.x", logging.INFO, "doc=1"))
     assert json.loads(line)["message"] == "doc=1"
@@ -188,10 +182,7 @@ def test_intake_serve_answers_health(tmp_path):
                 time.sleep(0.3)
         assert response.status_code == 200 and response.json()["status"] == "ok"
         assert (tmp_path / "data" / "intake.db").exists()  # migrated on start
-        for path in (tmp_path / "data").rglob("*"):  # PHI folder: private from the start
-            mode = path.stat().st_mode & 0o777
-            assert mode == (0o700 if path.is_dir() else 0o600), (path.name, oct(mode))
-        assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+        assert not_private(tmp_path / "data") == []  # PHI folder: private from the start
     finally:
         proc.terminate()
         proc.wait(timeout=30)

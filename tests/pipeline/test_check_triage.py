@@ -1,15 +1,26 @@
-"""Check and triage as units: built referrals and drafts, no files."""
+"""Check and triage as units: built referrals with their evidence, no files."""
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from extractors.fields.red_flags import RedFlag
-from models import Box, Document, Field, FieldName, Page, Referral, Urgency, Word
+from models import (
+    Analysis,
+    Box,
+    Document,
+    Evidence,
+    Field,
+    FieldName,
+    Page,
+    PageEvidence,
+    Problem,
+    RedFlag,
+    Referral,
+    Urgency,
+    Word,
+)
 from models.vocab import PageKind
-from pipeline.stages.check import check
-from pipeline.stages.find import PageFindings
-from pipeline.stages.split import Draft
-from pipeline.stages.triage import triage
+from pipeline.stages.check import check, check_referral
+from pipeline.stages.triage import triage_referral
 
 RECEIVED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -61,14 +72,14 @@ def _document(text_words: list[str] | None = None) -> Document:
 
 
 def test_complete_referral_has_no_problems(ctx):
-    referral = check(_complete(), ctx, today=date(2026, 3, 2))
+    referral = check_referral(_complete(), ctx, today=date(2026, 3, 2))
     assert referral.problems == []
     assert FieldName.INSURANCE_PAYER in referral.missing
     assert FieldName.PATIENT_NAME not in referral.missing
 
 
 def test_missing_required_fields_are_reported(ctx):
-    referral = check(
+    referral = check_referral(
         _complete(
             **{
                 FieldName.PATIENT_DOB: None,
@@ -85,12 +96,14 @@ def test_missing_required_fields_are_reported(ctx):
 
 
 def test_one_of_a_group_is_enough(ctx):
-    referral = check(_complete(**{FieldName.REFERRING_NAME: None}), ctx, today=date(2026, 3, 2))
+    referral = check_referral(
+        _complete(**{FieldName.REFERRING_NAME: None}), ctx, today=date(2026, 3, 2)
+    )
     assert not [p for p in referral.problems if p.field == "referring.name"]
 
 
 def test_invalid_values_are_reported_with_reasons(ctx):
-    referral = check(
+    referral = check_referral(
         _complete(
             **{
                 FieldName.REFERRING_NPI: "1234567890",
@@ -114,14 +127,14 @@ def test_invalid_values_are_reported_with_reasons(ctx):
 
 
 def test_specialty_requirements_come_from_data(ctx):
-    referral = check(
+    referral = check_referral(
         _complete(**{FieldName.REFERRAL_SPECIALTY: "cardiology"}),
         ctx,
         text="Palpitations for 2 weeks",
         today=date(2026, 3, 2),
     )
     assert any("ECG" in p.message for p in referral.problems)
-    with_ecg = check(
+    with_ecg = check_referral(
         _complete(**{FieldName.REFERRAL_SPECIALTY: "cardiology"}),
         ctx,
         text="ECG attached: sinus rhythm",
@@ -133,17 +146,14 @@ def test_specialty_requirements_come_from_data(ctx):
 def test_low_confidence_fields_are_flagged(ctx):
     referral = _complete()
     referral.fields[FieldName.PATIENT_NAME] = _field(FieldName.PATIENT_NAME, "Jane Doe", 0.3)
-    checked = check(referral, ctx, today=date(2026, 3, 2))
+    checked = check_referral(referral, ctx, today=date(2026, 3, 2))
     assert ("patient.name", "low_confidence") in {(p.field, p.kind) for p in checked.problems}
 
 
-def _draft(flags: list[RedFlag]) -> Draft:
-    return Draft(
-        pages=[1],
-        findings=[
-            PageFindings(page=1, kind=None, candidates=[], red_flags=flags, text="chest pain")
-        ],
-    )
+def _flagged(referral: Referral, doc: Document, flags: list[RedFlag]) -> Referral:
+    """The referral as split built it: its page, with these red flags found on it."""
+    evidence = Evidence(pages=[PageEvidence(doc.page(1), red_flags=flags)])
+    return referral.model_copy(update={"evidence": evidence})
 
 
 def _flag(negated: bool) -> RedFlag:
@@ -162,7 +172,9 @@ def test_red_flag_against_stated_routine_is_a_problem_with_its_box_not_a_change(
     """Issue 6 class 4: a stated urgency stands; the contradicting flag goes to the reviewer."""
     doc = _document()
     referral = _complete(**{FieldName.REFERRAL_URGENCY: "routine"})
-    result = triage(referral, doc, _draft([_flag(negated=False)]), ctx)
+    result = triage_referral(
+        _flagged(referral, doc, [_flag(negated=False)]), ctx, received=RECEIVED
+    )
     assert result.triage.urgency == Urgency.ROUTINE
     assert result.value(FieldName.REFERRAL_URGENCY) == "routine"
     assert [p.message for p in result.problems] == [
@@ -171,14 +183,16 @@ def test_red_flag_against_stated_routine_is_a_problem_with_its_box_not_a_change(
     flag_reason = next(r for r in result.triage.reasons if r.rule.startswith("red_flag:"))
     assert flag_reason.rule == "red_flag:chest_pain_exertional"
     assert flag_reason.page == 1 and flag_reason.box is not None and flag_reason.box.x0 == 0.1
-    checked = check(result, ctx, today=date(2026, 3, 2))  # check keeps triage's problem
+    checked = check_referral(result, ctx, today=date(2026, 3, 2))  # keeps triage's problem
     assert ("referral.urgency", "inconsistent") in {(p.field, p.kind) for p in checked.problems}
+    again = triage_referral(checked, ctx, received=RECEIVED)  # re-triage: not doubled
+    assert sum("under-triage" in p.message for p in again.problems) == 1
 
 
 def test_unstated_urgency_with_a_current_flag_is_urgent_never_stat(ctx):
     doc = _document()
     stat_flag = replace(_flag(negated=False), urgency=Urgency.STAT)
-    result = triage(_complete(), doc, _draft([stat_flag]), ctx)
+    result = triage_referral(_flagged(_complete(), doc, [stat_flag]), ctx, received=RECEIVED)
     assert result.triage.urgency == Urgency.URGENT
     assert result.value(FieldName.REFERRAL_URGENCY) == "urgent"
     assert result.triage.reasons[0].box is not None
@@ -188,35 +202,59 @@ def test_unstated_urgency_with_a_current_flag_is_urgent_never_stat(ctx):
 def test_flag_on_a_clinic_note_page_never_overrides_a_stated_urgency(ctx):
     doc = _document()
     doc = doc.with_pages([doc.pages[0].model_copy(update={"kind": PageKind.CLINICAL_NOTES})])
-    stated = triage(
-        _complete(**{FieldName.REFERRAL_URGENCY: "routine"}), doc, _draft([_flag(False)]), ctx
-    )
+    routine = _complete(**{FieldName.REFERRAL_URGENCY: "routine"})
+    stated = triage_referral(_flagged(routine, doc, [_flag(False)]), ctx, received=RECEIVED)
     assert stated.triage.urgency == Urgency.ROUTINE
     assert any("under-triage" in p.message for p in stated.problems)
-    unstated = triage(_complete(), doc, _draft([_flag(negated=False)]), ctx)
+    unstated = triage_referral(_flagged(_complete(), doc, [_flag(False)]), ctx, received=RECEIVED)
     assert unstated.triage.urgency == Urgency.URGENT  # nothing stated: never under-triage
 
 
 def test_stated_routine_with_only_negated_flags_has_no_problem(ctx):
     doc = _document(["denies", "chest", "pain"])
     referral = _complete(**{FieldName.REFERRAL_URGENCY: "routine"})
-    result = triage(referral, doc, _draft([_flag(negated=True)]), ctx)
+    result = triage_referral(_flagged(referral, doc, [_flag(True)]), ctx, received=RECEIVED)
     assert result.triage.urgency == Urgency.ROUTINE
     assert result.problems == []
 
 
 def test_negated_red_flag_does_not_escalate(ctx):
     doc = _document(["denies", "chest", "pain"])
-    result = triage(_complete(), doc, _draft([_flag(negated=True)]), ctx)
+    result = triage_referral(
+        _flagged(_complete(), doc, [_flag(negated=True)]), ctx, received=RECEIVED
+    )
     assert result.triage.urgency == Urgency.ROUTINE
     assert result.triage.reasons[0].rule == "default"
 
 
 def test_stated_stat_wins_over_urgent_flag(ctx):
     doc = _document()
-    result = triage(
-        _complete(**{FieldName.REFERRAL_URGENCY: "stat"}), doc, _draft([_flag(negated=False)]), ctx
+    result = triage_referral(
+        _flagged(_complete(**{FieldName.REFERRAL_URGENCY: "stat"}), doc, [_flag(negated=False)]),
+        ctx,
+        received=RECEIVED,
     )
     assert result.triage.urgency == Urgency.STAT
     assert result.triage.reasons[0].rule == "stated"
     assert result.triage.specialty.value == "dermatology"
+
+
+def test_red_flags_travel_on_the_referral(ctx):
+    doc = _document()
+    referral = _flagged(_complete(), doc, [_flag(negated=False)])
+    assert [f.rule for f in referral.red_flags] == ["chest_pain_exertional"]
+    assert "evidence" not in referral.model_dump()  # never stored
+    assert "evidence" not in referral.to_contract()
+
+
+def test_check_stage_reads_the_referrals_own_text_and_keeps_earlier_problems(ctx):
+    doc = _document(["ECG", "attached:", "sinus", "rhythm"])
+    doubt = Problem(field="document_type", message="taken on partial evidence", kind="doubt")
+    referral = _flagged(_complete(**{FieldName.REFERRAL_SPECIALTY: "cardiology"}), doc, [])
+    referral = referral.model_copy(update={"problems": [doubt]})
+    analysis = Analysis(document=doc, referrals=[referral])
+    once = check(analysis, ctx).referrals[0]
+    assert doubt in once.problems
+    assert not any("ECG" in p.message for p in once.problems)  # found in its own page text
+    twice = check(Analysis(document=doc, referrals=[once]), ctx).referrals[0]
+    assert twice.problems == once.problems  # safe to run again: nothing doubled

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
+import pytest
+
 from extractors.fields.base import candidates
-from extractors.nlp import build_nlp, make_doc
+from extractors.nlp import FieldComponentError, build_nlp, make_doc
 
 
 def test_default_pipeline_has_the_administrative_components() -> None:
@@ -17,17 +18,36 @@ def test_default_pipeline_has_the_administrative_components() -> None:
     assert build_nlp() is nlp  # cached
 
 
-def test_missing_factory_is_skipped_with_a_warning(tmp_path: Path, caplog) -> None:
+def _config(tmp_path: Path, factory: str) -> Path:
     cfg = tmp_path / "config.cfg"
     cfg.write_text(
-        '[nlp]\nlang = "en"\npipeline = ["dates", "not_written_yet"]\n\n[components]\n\n'
+        '[nlp]\nlang = "en"\npipeline = ["dates", "broken"]\n\n[components]\n\n'
         '[components.dates]\nfactory = "intake_dates"\n\n'
-        '[components.not_written_yet]\nfactory = "intake_not_written_yet"\n'
+        f'[components.broken]\nfactory = "{factory}"\n'
     )
-    with caplog.at_level(logging.WARNING, logger="extractors.nlp"):
-        nlp = build_nlp(cfg)
-    assert nlp.pipe_names == ["dates"]
-    assert "intake_not_written_yet" in caplog.text
+    return cfg
+
+
+def test_missing_component_is_an_error_not_a_dropped_field(tmp_path: Path) -> None:
+    with pytest.raises(FieldComponentError, match="intake_not_written_yet"):
+        build_nlp(_config(tmp_path, "intake_not_written_yet"))
+
+
+def test_module_without_its_factory_is_an_error(tmp_path: Path) -> None:
+    # extractors.fields.base imports fine but registers no "intake_base" factory
+    with pytest.raises(FieldComponentError, match="registers no factory"):
+        build_nlp(_config(tmp_path, "intake_base"))
+
+
+def test_component_failing_at_import_is_an_error(tmp_path: Path, monkeypatch) -> None:
+    package = tmp_path / "pkg_boom"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "boom.py").write_text("raise NameError('half-written component')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr("extractors.nlp._FIELDS_PACKAGE", "pkg_boom")
+    with pytest.raises(FieldComponentError, match=r"intake_boom.*NameError"):
+        build_nlp(_config(tmp_path, "intake_boom"))
 
 
 def test_make_doc_runs_the_pipeline_over_the_page(make_page) -> None:
