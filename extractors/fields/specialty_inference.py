@@ -35,10 +35,22 @@ W_EMBEDDING = 0.45
 W_KEYWORDS = 0.35
 W_ICD = 0.40
 MAX_CONFIDENCE = 0.85
-_TEMPERATURE = 0.04
+_TEMPERATURE = 0.06
 _MIN_SIMILARITY = 0.12
 #: Weight of the background (history, other services) against the reason for referral.
 W_BACKGROUND = 0.2
+#: Weight of the pages' clinical prose against the clinical question itself.
+W_CONTEXT = 0.6
+_CONTEXT_CHARS = 700
+_FORM_LINE = re.compile(r"^\s*(?P<label>[A-Za-z][\w /#&().'-]{0,40}?)\s*[:;]\s*(?P<value>.*)$")
+_CLINICAL_LABEL = re.compile(
+    r"reason|question|hpi|present|assessment|impression|plan|diagnos|finding|complaint"
+    r"|indication|problem|concern|summary|request|clinical|symptom|exam|result|note",
+    re.IGNORECASE,
+)
+_BACKGROUND_LABEL = re.compile(
+    r"pmh|past|history|medication|meds|allerg|family|social|surgical|comorbid", re.IGNORECASE
+)
 #: Weight of each diagnosis after the first (the primary diagnosis leads).
 W_SECONDARY_DX = 0.5
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -55,7 +67,11 @@ _BACKGROUND = re.compile(
 
 
 def infer_specialty(
-    text: str, diagnoses: list[str], *, model_path: str | Path | None = None
+    text: str,
+    diagnoses: list[str],
+    *,
+    context: str = "",
+    model_path: str | Path | None = None,
 ) -> tuple[Specialty, float, str]:
     """Most likely specialty for a referral from its clinical question and diagnoses.
 
@@ -63,6 +79,9 @@ def infer_specialty(
         text: the clinical question (or any clinical text of the referral; several pages may
             be joined).
         diagnoses: ICD-10-CM codes, with or without the dot.
+        context: the referral's pages' text: its clinical prose (history of the present
+            problem, findings, assessment) supports the question at :data:`W_CONTEXT`; form
+            fields are left out and history sentences are background.
         model_path: local sentence-embedding model folder; ``None`` for the packaged model.
 
     Returns:
@@ -72,20 +91,23 @@ def infer_specialty(
     """
     text = " ".join((text or "").split())
     codes = [c.strip().upper() for c in diagnoses if c and c.strip()]
-    if not text and not codes:
+    context_focus, context_background = clinical_prose(context) if context else ("", "")
+    if not text and not codes and not context_focus:
         return Specialty.OTHER, 0.0, ""
     candidates = [s for s in lexicon().prototypes if s is not Specialty.OTHER]
     shares: list[tuple[float, dict[Specialty, float]]] = []
-    focus, background = split_focus(text)
-    kw_share, kw_evidence = _keyword_share(focus, background)
+    focus, background = split_focus(text) if text else ("", "")
+    background = " ".join(p for p in (background, context_background) if p)
+    kw_share, kw_evidence = _keyword_share(focus, background, context_focus)
     if kw_share:
         shares.append((W_KEYWORDS, kw_share))
-    comorbid = _background_only(focus, background)
-    icd_share, icd_evidence = _icd_share(codes, text, comorbid)
+    comorbid = _background_only(f"{focus} {context_focus}", background)
+    icd_share, icd_evidence = _icd_share(codes, f"{text} {context_focus}", comorbid)
     if icd_share:
         shares.append((W_ICD, icd_share))
     leading = [c for c in codes if not set(icd_specialties(c)) & comorbid][:1] or codes[:1]
-    emb_share = _embedding_share(_embedding_text(focus, leading), candidates, model_path)
+    meaning = " ".join(p for p in (focus, context_focus[:_CONTEXT_CHARS]) if p)
+    emb_share = _embedding_share(_embedding_text(meaning, leading), candidates, model_path)
     if emb_share:
         shares.append((W_EMBEDDING, emb_share))
     if not shares:
@@ -113,6 +135,32 @@ def split_focus(text: str) -> tuple[str, str]:
     return " ".join(focus), " ".join(background)
 
 
+def clinical_prose(context: str) -> tuple[str, str]:
+    """The clinical prose of a referral's pages, as (focus, background).
+
+    Form fields ("Patient Name: ...", "Phone: ...") are dropped, a clinical label's value
+    ("Assessment: ...") is kept, a history label's value ("PMH: ...") is background; the
+    remaining lines are joined so wrapped letter sentences read whole again.
+    """
+    kept: list[str] = []
+    background: list[str] = []
+    for line in context.splitlines():
+        form = _FORM_LINE.match(line)
+        if form and len(form.group("label").split()) <= 4:
+            label, value = form.group("label"), form.group("value")
+            if _BACKGROUND_LABEL.search(label):
+                background.append(value)
+                continue
+            if not _CLINICAL_LABEL.search(label):
+                continue
+            line = value
+        kept.append(line.strip())
+    focus, more_background = split_focus(" ".join(k for k in kept if k))
+    if focus == " ".join(k for k in kept if k) and not more_background and _form_noise(focus):
+        focus = ""
+    return focus, " ".join(p for p in (*background, more_background) if p)
+
+
 def _form_noise(sentence: str) -> bool:
     """True for form lines (ids, phones, dates, names) rather than clinical prose."""
     words = re.findall(r"[A-Za-z]{2,}", sentence)
@@ -121,13 +169,14 @@ def _form_noise(sentence: str) -> bool:
 
 
 def _keyword_share(
-    text: str, background: str = ""
+    text: str, background: str = "", context: str = ""
 ) -> tuple[dict[Specialty, float], dict[Specialty, str]]:
     """Share of distinct keyword (and named-specialty) hits per specialty.
 
-    Hits in ``text`` (the reason) count fully, keywords in ``background`` at
-    :data:`W_BACKGROUND`, and a specialty named in the background ("known to neurology")
-    not at all.
+    Hits in ``text`` (the question) count fully, in ``context`` (the pages' clinical prose)
+    at :data:`W_CONTEXT`, keywords in ``background`` at :data:`W_BACKGROUND`. A specialty
+    named in the question counts double; named anywhere else (a letterhead, "known to
+    neurology") it counts not at all.
     """
     lex = lexicon()
     hits: Counter[Specialty] = Counter()
@@ -137,7 +186,7 @@ def _keyword_share(
         if specialty is not None and specialty is not Specialty.OTHER:
             hits[specialty] += 2
             evidence.setdefault(specialty, match.group(0))
-    for weight, part in ((1.0, text), (W_BACKGROUND, background)):
+    for weight, part in ((1.0, text), (W_CONTEXT, context), (W_BACKGROUND, background)):
         if not part:
             continue
         for specialty, pattern in lex.keywords.items():
@@ -146,7 +195,7 @@ def _keyword_share(
             found = {m.group(0).lower() for m in live}
             if found:
                 hits[specialty] += weight * len(found)
-                if weight == 1.0:
+                if weight > W_BACKGROUND:
                     evidence.setdefault(specialty, live[0].group(0))
     total = sum(hits.values())
     return ({s: n / total for s, n in hits.items()} if total else {}), evidence
