@@ -93,6 +93,23 @@ def _prose_mark(text: str, line_start: int, opt: Choice) -> str | None:
     return "checked" if _CLEAR_BOX.fullmatch(mark) else None
 
 
+_POLITE_IF = re.compile(
+    r"\b(?:grateful|appreciat\w*|thankful|obliged|glad|happy)\s+if\b"
+    r"|\bif\s+you\s+(?:could|would|can|might|are\s+able)\b",
+    re.IGNORECASE,
+)
+
+
+def _excluded(text: str, start: int, end: int) -> bool:
+    """A phrase that is negated, a relative's or hypothetical — but "I would be grateful if
+    you could see her urgently" is a polite request, not a hypothesis."""
+    status = assess(text, start, end)
+    if status.negated or status.family or not status.hypothetical:
+        return status.excludes
+    sentence_start = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    return not _POLITE_IF.search(text, sentence_start, start)
+
+
 class UrgencyComponent:
     """Marks stated urgency on a page: option groups, labelled words, then phrases."""
 
@@ -150,7 +167,7 @@ class UrgencyComponent:
             for match in pattern.finditer(text):
                 if any(s < match.end() and match.start() < e for s, e in consumed):
                     continue
-                if urgency is not Urgency.ROUTINE and assess(text, *match.span()).excludes:
+                if urgency is not Urgency.ROUTINE and _excluded(text, *match.span()):
                     continue
                 add_candidate(
                     doc,

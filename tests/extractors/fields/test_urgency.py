@@ -139,3 +139,22 @@ def test_mark_states() -> None:
 def test_option_groups_in_other_words(line: str, expected: list[str]) -> None:
     """Issue 6 classes 2/4: time frames and yes/no questions are urgency option groups too."""
     assert [v for v, _, _ in urgency_of(line)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I would be grateful if you could see her as a matter of urgency.", "urgent"),
+        ("Please arrange a prompt assessment of this lesion.", "urgent"),
+        ("Stat consult requested for the patient.", "stat"),
+        ("I would be grateful if you could see him urgently.", "urgent"),
+    ],
+)
+def test_urgency_stated_in_other_words(sentence: str, expected: str) -> None:
+    found = urgency_of(sentence)
+    assert found and found[0][0] == expected
+
+
+def test_negated_urgency_words_state_nothing() -> None:
+    found = urgency_of("There is no urgency to this referral.")
+    assert [v for v, _, _ in found if v != "routine"] == []
