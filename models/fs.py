@@ -14,6 +14,7 @@ archive and quarantine in ``pipeline``) and they must all agree:
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -140,7 +141,7 @@ def open_regular(path: Path) -> int:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP: became a link after the check
+        if exc.errno == errno.ELOOP:  # became a link after the check
             raise not_a_file("a symbolic link") from exc
         raise
     after = os.fstat(fd)

@@ -161,8 +161,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_submit(args: argparse.Namespace) -> int:
     """Hand a received fax and its metadata to the inbox (for fax-server hooks)."""
     from models.document import FaxMeta
-    from pipeline.handoff import parse_received, submit
-    from pipeline.inbox import resolve_inbox
+    from pipeline.handoff import parse_received, resolve_inbox, submit
     from pipeline.settings import get_settings
 
     try:
@@ -236,7 +235,7 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (kept separate so tests can inspect it)."""
-    from pipeline import cli_ops, cli_review
+    from pipeline import cli_cleanup, cli_ops, cli_review
 
     common = _common()
     parser = argparse.ArgumentParser(
@@ -283,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_status)
     cli_ops.add_commands(sub, common)
     cli_review.add_commands(sub, common)
+    cli_cleanup.add_commands(sub, common)
     return parser
 
 

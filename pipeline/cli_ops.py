@@ -59,7 +59,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run the review workspace (for now: ``/health``) with uvicorn."""
+    """Run the review workspace (web UI, JSON API, ``/health``) with uvicorn."""
     import uvicorn
 
     from pipeline.settings import get_settings
@@ -209,7 +209,9 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--dry-run", action="store_true", help="list what would go; change nothing")
     g.set_defaults(func=cmd_purge)
-    v = sub.add_parser("serve", help="run the review workspace (/health)", parents=[common])
+    v = sub.add_parser(
+        "serve", help="run the review workspace (web UI, API, /health)", parents=[common]
+    )
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--port", type=int, default=8000)
     v.set_defaults(func=cmd_serve)

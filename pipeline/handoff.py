@@ -44,6 +44,27 @@ def inbox_name(name: str) -> str:
     return base
 
 
+def resolve_inbox(inbox: Path, default: Path) -> Path:
+    """Check the folder to watch (or submit to): it must exist and be a folder.
+
+    Only the configured default (``INTAKE_INBOX``) is created when missing: a mistyped path
+    would otherwise be created silently, and faxes would land where nothing watches.
+
+    Raises:
+        ValueError: not a folder, or missing and not the default (the message says which).
+    """
+    if inbox.is_dir():
+        return inbox
+    if inbox.exists() or inbox.is_symlink():
+        raise ValueError("the inbox is not a folder")
+    if inbox.absolute() != default.absolute():
+        raise ValueError(
+            "the inbox folder does not exist (only the default INTAKE_INBOX is created)"
+        )
+    inbox.mkdir(parents=True, exist_ok=True)
+    return inbox
+
+
 def _claim(source: Path, target: Path) -> bool:
     """Give ``source`` the name ``target`` unless that name exists; True on success."""
     try:

@@ -75,27 +75,6 @@ def entry_kind(path: Path) -> str | None:
     return None if stat.S_ISREG(mode) else kind_of(mode)
 
 
-def resolve_inbox(inbox: Path, default: Path) -> Path:
-    """Check the folder to watch (or submit to): it must exist and be a folder.
-
-    Only the configured default (``INTAKE_INBOX``) is created when missing: a mistyped path
-    would otherwise be created silently, and faxes would land where nothing watches.
-
-    Raises:
-        ValueError: not a folder, or missing and not the default (the message says which).
-    """
-    if inbox.is_dir():
-        return inbox
-    if inbox.exists() or inbox.is_symlink():
-        raise ValueError("the inbox is not a folder")
-    if inbox.absolute() != default.absolute():
-        raise ValueError(
-            "the inbox folder does not exist (only the default INTAKE_INBOX is created)"
-        )
-    inbox.mkdir(parents=True, exist_ok=True)
-    return inbox
-
-
 @dataclass
 class _Seen:
     signature: Signature | None
@@ -290,7 +269,7 @@ class InboxWatcher:
     def start(self) -> None:
         """Start the observer and the checking thread; existing files are scanned at once.
 
-        The inbox must exist (see :func:`resolve_inbox`).
+        The inbox must exist (see :func:`pipeline.handoff.resolve_inbox`).
         """
         self._observer = self._start_observer()
         self._thread = threading.Thread(target=self._run, name="intake-inbox", daemon=True)

@@ -123,6 +123,7 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """``INTAKE_TIMEZONE`` as a tzinfo."""
         return ZoneInfo(self.timezone)
+
     # -- review workspace (issue 8) ------------------------------------------------------
     claim_minutes: float = Field(
         default=30.0, description="A referral opened for review stays claimed this long."
@@ -138,6 +139,26 @@ class Settings(BaseSettings):
         default="Referral Intake", description="Our name on fax-back requests for information."
     )
     clinic_fax: str = Field(default="", description="Our fax number printed on fax-backs.")
+    # -- queue clean-up (issue 9) --------------------------------------------------------
+    expire_needs_review_days: int | None = Field(
+        default=30, ge=1, description="`intake cleanup` expires needs_review referrals older."
+    )
+    expire_approved_days: int | None = Field(
+        default=90, ge=1, description="… and approved ones never scheduled, older than this."
+    )
+    duplicate_window_days: float = Field(
+        default=30.0, gt=0, description="Same patient + specialty this close: a duplicate."
+    )
+    routing_rules: Path | None = Field(
+        default=None, description="YAML routing rules for `intake route`; None: no routing."
+    )
+    route_retries: int = Field(default=3, ge=1, description="Delivery attempts per run.")
+    route_backoff_s: float = Field(
+        default=1.0, ge=0, description="First pause between delivery attempts (doubles)."
+    )
+    duplicate_threshold: float = Field(
+        default=0.65, ge=0, le=1, description="Merge proposals scoring below this are dropped."
+    )
 
     @property
     def effective_database_url(self) -> str:

@@ -16,7 +16,8 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from pipeline.inbox import InboxWatcher, is_candidate, resolve_inbox
+from pipeline.handoff import resolve_inbox
+from pipeline.inbox import InboxWatcher, is_candidate
 from pipeline.jobs import Intake
 from pipeline.settings import Settings
 

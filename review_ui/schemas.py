@@ -61,6 +61,10 @@ class ReferralOut(BaseModel):
     reviewed: dict[str, Any]
     claim: ClaimOut | None
     history: list[dict[str, Any]]
+    #: closed-loop status (360X state, FHIR Task.status, HL7 v2 RF1-1) with its history
+    loop_status: dict[str, Any] | None = None
+    #: the survivor a merged duplicate points at (``intake cleanup``)
+    merged_into: str | None = None
 
 
 class RejectIn(BaseModel):

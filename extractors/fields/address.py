@@ -22,6 +22,7 @@ from extractors.fields.layout import (
     ocr_confidence,
     section_of,
 )
+from extractors.fields.prose import cue_before, prose_rules
 from models.document import Page
 from models.vocab import FieldName
 
@@ -32,6 +33,10 @@ _CITY_LINE = re.compile(
     r"^(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,?\s+(?P<st>[A-Z]{2})\.?,?\s+(?P<zip>\d{5}(?:-\d{4})?)\b"
 )
 _FULL = re.compile(r",\s*[A-Za-z][A-Za-z .'\-]*,?\s+[A-Z]{2}\.?,?\s+\d{5}(?:-\d{4})?\s*$")
+_PROSE_ADDRESS = re.compile(
+    r"\d+[A-Za-z]?\s+[A-Za-z0-9 .'#\-]{2,40}?,\s*(?:(?:Apt|Unit|Suite|Ste|#)\.?\s*\w+,\s*)?"
+    r"[A-Za-z][A-Za-z .'\-]*?,?\s+[A-Z]{2}\.?,?\s+\d{5}(?:-\d{4})?\b"
+)
 _STREET = re.compile(r"^(?:\d+[A-Za-z]?(?:-\d+)?\s+\S+|P\.?\s?O\.?\s+Box\s+\d+)", re.IGNORECASE)
 
 
@@ -81,7 +86,29 @@ class AddressComponent:
                 found = self._labelled(doc, page, lv, city_parts) or found
         if not found:
             self._blocks(doc, page)
+            self._prose(doc, page)
         return doc
+
+    def _prose(self, doc: Doc, page: Page) -> None:
+        """A one-line address in running text after a cue ("she lives at 12 Elm Rd, ...")."""
+        text = page.text()
+        cues = prose_rules().get("address_cues", [])
+        for m in _PROSE_ADDRESS.finditer(text):
+            if cue_before(text, m.start(), cues) is None:
+                continue
+            value = _one_line(m.group(0), None)
+            conf = self.block_confidence * ocr_confidence(page, m.start(), m.end())
+            add_candidate(
+                doc,
+                m.start(),
+                m.end(),
+                FieldName.PATIENT_ADDRESS,
+                value,
+                conf,
+                EXTRACTOR,
+                ("prose",),
+            )
+            return
 
     def _labelled(
         self, doc: Doc, page: Page, lv: LabelledValue, city_parts: list[LabelledValue]

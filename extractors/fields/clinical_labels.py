@@ -36,6 +36,7 @@ class Labelled:
     label_start: int
     start: int
     end: int
+    score: float = 1.0  # the layout's label × geometry score; 1.0 for a text-pattern label
 
 
 def _trusted_label(key: str, label_text: str) -> bool:
@@ -112,12 +113,14 @@ def labelled(text: str, key: str, page: Page | None = None) -> list[Labelled]:
                 for lv in labelled_values(page, [key]):
                     if getattr(lv, "label_key", key) != key:
                         continue
-                    if not _trusted_label(key, str(getattr(lv, "label_text", ""))):
+                    meaning = bool(getattr(lv, "meaning", False))  # not an OCR-fuzzy wording
+                    if not meaning and not _trusted_label(key, str(getattr(lv, "label_text", ""))):
                         continue
                     lv_start, lv_end = int(lv.start), int(lv.end)
                     label_start = int(getattr(lv, "label_start", lv_start))
                     if lv_end > lv_start:
-                        found.append(Labelled(key, label_start, lv_start, lv_end))
+                        score = float(getattr(lv, "score", 1.0))
+                        found.append(Labelled(key, label_start, lv_start, lv_end, score))
             except Exception as exc:  # best effort here: the text fallback still runs
                 # type only: an exception message could quote page text (PHI)
                 log.warning("layout labelled_values failed (%s); text labels used",

@@ -21,6 +21,8 @@ from extractors.fields.base import add_candidate, page_of
 from extractors.fields.ids import clean_identifier
 from extractors.fields.layout import first_valid, labelled_values, ocr_confidence
 from extractors.fields.prose import checked_option
+from extractors.fields.reread import checked_value
+from models.document import Page
 from models.vocab import FieldName
 
 __all__ = ["InsuranceComponent", "clean_payer", "known_payer"]
@@ -32,6 +34,16 @@ _ID_FIELDS = {
     "insurance.group_number": FieldName.INSURANCE_GROUP_NUMBER,
 }
 _PAYER_END = re.compile(r"\s*(?:[,;()|]|\.\s|\s-\s|\s{2,}|$)")
+_PROSE_ID = re.compile(
+    r"\b(?P<kind>member|subscriber|policy|group|grp)\b(?:[ \t]+(?:id|number|no\.?|#))?"
+    r"[ \t#:.]*(?:is[ \t]+)?(?P<id>[A-Z0-9][A-Z0-9\-]{4,24})\b",
+    re.IGNORECASE,
+)
+_PROSE_PAYER = re.compile(
+    r"\b(?:insured\s+(?:through|by|with)|covered\s+by|coverage\s+(?:through|with|is)|"
+    r"insurance\s+(?:is|through|with)|health\s+plan\s+is)\s+"
+    r"(?P<payer>[A-Z][A-Za-z&'.\-]*(?:\s+[A-Z0-9][A-Za-z0-9&'.\-]*){0,5})"
+)
 _NOT_PAYER = {
     "none",
     "n/a",
@@ -108,6 +120,7 @@ class InsuranceComponent:
         if page is None:
             return doc
         payer_found = False
+        have: set[str] = set()
         for lv in labelled_values(page, {"insurance.payer", *_ID_FIELDS}):
             if lv.label_key == "insurance.payer":
                 span = clean_payer(lv.text)
@@ -141,32 +154,73 @@ class InsuranceComponent:
             offset, ident, factor = found
             start, end = offset + ident.start, offset + ident.end
             conf = lv.score * factor * ident.validity * ocr_confidence(page, start, end)
-            add_candidate(doc, start, end, _ID_FIELDS[lv.label_key], ident.value, conf, EXTRACTOR)
+            value, conf, notes = checked_value(page, start, end, ident.value, conf, _id_of)
+            add_candidate(doc, start, end, _ID_FIELDS[lv.label_key], value, conf, EXTRACTOR, notes)
+            have.add(lv.label_key)
         if not payer_found:
             self._prose_payer(doc)
+        self._prose_ids(doc, page, have)
         return doc
 
+    def _prose_ids(self, doc: Doc, page: Page, have: set[str]) -> None:
+        """IDs stated in a letter: "member W284716655, group 0871234" (no label, no ":")."""
+        for m in _PROSE_ID.finditer(doc.text):
+            key = (
+                "insurance.group_number"
+                if m.group("kind").lower()[0] == "g"
+                else ("insurance.member_id")
+            )
+            ident = clean_identifier(m.group("id"))
+            if key in have or ident is None or sum(c.isdigit() for c in ident.value) < 4:
+                continue
+            start = m.start("id") + ident.start
+            end = start + len(ident.value)
+            conf = self.prose_confidence * 1.2 * ocr_confidence(page, start, end)
+            add_candidate(
+                doc, start, end, _ID_FIELDS[key], ident.value, conf, EXTRACTOR, ("prose",)
+            )
+            have.add(key)
+
     def _prose_payer(self, doc: Doc) -> None:
-        """A known payer named in running text, longest name first."""
+        """A known payer named in running text, longest name first; else one after a cue
+        ("insured through Premera Blue Cross, member ..."), weaker."""
         page = page_of(doc)
         assert page is not None
         text = doc.text
+        cued = _PROSE_PAYER.search(text)
+        span = clean_payer(cued.group("payer")) if cued is not None else None
+        if cued is not None and span is not None:
+            span = (cued.start("payer") + span[0], cued.start("payer") + span[1])
         for pattern in _payer_patterns():
             m = pattern.search(text)
             if m is None:
                 continue
-            conf = self.prose_confidence * ocr_confidence(page, m.start(), m.end())
+            s, e = m.span()
+            if span is not None and span[0] <= s and e <= span[1]:
+                s, e = span  # "insured through Premera Blue Cross": the name as printed
+            conf = self.prose_confidence * ocr_confidence(page, s, e)
             add_candidate(
                 doc,
-                m.start(),
-                m.end(),
+                s,
+                e,
                 FieldName.INSURANCE_PAYER,
-                m.group(0),
+                text[s:e],
                 conf,
                 EXTRACTOR,
                 ("prose", "known_payer"),
             )
             return
+        if span is not None:
+            conf = self.prose_confidence * 0.9 * ocr_confidence(page, *span)
+            add_candidate(
+                doc,
+                *span,
+                FieldName.INSURANCE_PAYER,
+                text[span[0] : span[1]],
+                conf,
+                EXTRACTOR,
+                ("prose", "cue"),
+            )
 
 
 @Language.factory(
@@ -179,3 +233,9 @@ def make_insurance(
 ) -> InsuranceComponent:
     """spaCy factory for :class:`InsuranceComponent`."""
     return InsuranceComponent(unknown_payer, prose_confidence)
+
+
+def _id_of(text: str) -> str | None:
+    """The identifier a second reading of a crop holds (for the vote)."""
+    found = clean_identifier(text)
+    return found.value if found else None

@@ -85,6 +85,7 @@ class Lexicon:
     max_words: int
     long_keys: tuple[str, ...] = ()
     opener_scopes: dict[str, frozenset[str]] | None = None
+    meanings: tuple[tuple[str, Entry], ...] = ()
     _memo: dict[str, Match | None] = field(default_factory=dict, compare=False, repr=False)
 
     def opener_scopes_generic(self, section: str, generic: str | None) -> bool:
@@ -168,6 +169,15 @@ def _add(entries: dict[str, Entry], wording: str, entry: Entry) -> None:
     raise ValueError(f"label wording listed under two keys in the lexicon: {wording!r}")
 
 
+def _meaning_entry(target: str, text: str, opens: dict[str, str], generic: dict) -> Entry:
+    """The entry a field description stands for: ``section:<name>``, a generic, or a key."""
+    if target.startswith("section:"):
+        return Entry(text, section=target.split(":", 1)[1], header=True)
+    if target in generic:
+        return Entry(text, generic=target)
+    return Entry(text, key=target, section=opens.get(target))
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """Load and index a label lexicon file (default: ``rules/labels.yaml``), cached.
@@ -183,7 +193,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         for w in wordings:
             _add(entries, w, Entry(w, section=section, header=True))
             max_words = max(max_words, len(w.split()))
-    for w in data.get("titles", []):
+    for w in [*data.get("titles", []), *data.get("not_fields", [])]:
         _add(entries, w, Entry(w))
     for key, wordings in data.get("labels", {}).items():
         for w in wordings:
@@ -201,8 +211,14 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         }
         key, factor = spec.get("default", [None, 0.0])
         defaults[name] = (key, float(factor))
+    meanings = tuple(
+        (text, _meaning_entry(target, text, opens, data.get("generic", {})))
+        for target, texts in data.get("meanings", {}).items()
+        for text in texts
+    )
     return Lexicon(
         entries=entries,
+        meanings=meanings,
         scopes=scopes,
         defaults=defaults,
         inline=frozenset(data.get("inline", [])),

@@ -64,6 +64,8 @@ class LabelledValue:
         section: the section that scoped the label ("patient", "referring", ...), if any.
         alternatives: other nearby cells ``(start, end, text)`` that may hold the value when
             a form's values are printed off the label's line (see ``options``).
+        meaning: the label is not a lexicon wording but was matched to its field by meaning
+            (``label_meaning``); ``score`` is lower accordingly.
     """
 
     label_key: str
@@ -77,6 +79,7 @@ class LabelledValue:
     score: float
     section: str | None = None
     alternatives: tuple[tuple[int, int, str], ...] = ()
+    meaning: bool = False
 
     def options(self) -> list[tuple[int, int, str, float]]:
         """``(start, end, text, factor)`` to try in order: the value, then the alternatives.
@@ -216,6 +219,7 @@ def labelled_values(page: Page, keys: Iterable[str] | None = None) -> list[Label
                 score=round(lab.score * factor, 3),
                 section=lab.section,
                 alternatives=tuple(near[:3]),
+                meaning=lab.meaning,
             )
         )
     return out

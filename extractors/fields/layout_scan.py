@@ -85,7 +85,7 @@ class Layout(SectionFinder, ValueFinder):
             wlen = len(normalise(ent.wording))
             ok = (
                 lab.delim == "colon"
-                or (lab.delim == "gap" and lab.score >= 0.9 and wlen >= 2)
+                or (lab.delim == "gap" and (lab.score >= 0.9 or lab.meaning) and wlen >= 2)
                 or (
                     lab.delim == "none"
                     and key in lex.inline

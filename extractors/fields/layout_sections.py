@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 OPENER_REACH = 0.15  # page heights a "From: …" / "Patient: …" label scopes the lines below
 HEADER_GAP = 0.25  # a section name with text closer than this beside it labels that text
 LETTERHEAD_MAX = 0.25  # letterhead contact lines sit in the top quarter of a page
+COLUMN_STEP = 0.1  # page widths between the left edges of two form columns
 # Generic labels that start a form (a letterhead prints contacts, not "Name:" or "Address:").
 _FORM_GENERICS = {"name", "address", "city_state_zip", "id", "provider", "plan"}
 
@@ -32,6 +33,7 @@ class Scope:
     y0: float
     line: int
     full: bool
+    beside: bool = False  # opened by "Label: value": the value sits beside the label
 
 
 class SectionFinder:
@@ -57,7 +59,10 @@ class SectionFinder:
             if self._is_header(lab):
                 full.append(Scope(sec, lab.first, t.x0, t.y0, t.line, full=True))
             elif lab.delim != "none" and (lab.entry.key or lab.entry.header):
-                openers.append(Scope(sec, lab.first, t.x0, t.y0, t.line, full=False))
+                beside = lab.delim == "colon"
+                openers.append(
+                    Scope(sec, lab.first, t.x0, t.y0, t.line, full=False, beside=beside)
+                )
         out = list(full)
         out.extend(openers)
         return out
@@ -120,6 +125,17 @@ class SectionFinder:
             ):
                 continue
             cands.append(sc)
+        # Two columns of blocks ("Recipient: …" | "Sender: …"): a token under the right
+        # column's opener is in that block, not in one opened further left lower down, nor
+        # by a "Label: value" further left on its own text line (a PDF line may run across
+        # both columns). A bare heading cell ("Insurance" over its value) does scope the
+        # cells right of it on its line: that is a table's header row.
+        cands = [
+            sc
+            for sc in cands
+            if (sc.line == tok.line and not sc.beside)
+            or not any(o.x0 > sc.x0 + COLUMN_STEP and o.line != tok.line for o in cands)
+        ]
         if not cands:
             return None
         top = max(sc.y0 for sc in cands)

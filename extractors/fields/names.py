@@ -23,6 +23,11 @@ _TOKEN = re.compile(r"[^\s,]+|,")
 _NAME_WORD = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-]*\.?$")
 _LOOKALIKE_WORD = re.compile(r"(?<![\w!|])[A-Za-z][A-Za-z]*[!|0][A-Za-z!|0]*|[A-Za-z]+0[A-Za-z]+")
 _OCR_DR = {"Or.", "0r.", "Dr,"}  # "Dr." as fax OCR prints it
+_LEAD_IN = re.compile(
+    r"\s*(?:(?:new|patient|specialty|specialist|urgent|routine)\s+)*"
+    r"(?:referral|consult(?:ation)?)(?:\s+(?:request|form))?\s*(?:[-–:]|for\b|of\b|re\b)\s*",
+    re.IGNORECASE,
+)
 _STOP = re.compile(r"[0-9(\[{;:|/@#]")
 
 
@@ -88,7 +93,9 @@ def clean_person_name(text: str) -> CleanName | None:
     """
     rules = name_rules()
     text, fixed = _fix_letters(text)
-    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    lead = _LEAD_IN.match(text)  # "Referral - Jane Doe" on a "Re:" line: the name follows
+    skip = lead.end() if lead else 0
+    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, skip)]
     kept: list[tuple[str, int, int]] = []
     for tok, s, e in toks:
         if tok != "," and (_STOP.search(tok) or _bare(tok) in rules["not_name"]):

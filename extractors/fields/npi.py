@@ -15,6 +15,8 @@ from spacy.tokens import Doc
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.layout import labelled_values, ocr_confidence
 from extractors.fields.ocrfix import fix_digits
+from extractors.fields.reread import DIGITS, readings, vote
+from models.document import Page
 from models.vocab import FieldName
 
 __all__ = ["NpiComponent", "npi_is_valid"]
@@ -98,6 +100,8 @@ class NpiComponent:
                 continue
             vs, text, factor, (value, validity, notes) = option
             start, end = _value_span(text, vs, value)
+            if validity < 1.0:
+                value, validity, notes = _reread(page, start, end, value, validity, notes)
             conf = lv.score * factor * validity * ocr_confidence(page, start, end)
             if add_candidate(
                 doc,
@@ -133,6 +137,26 @@ class NpiComponent:
                 notes,
             )
         return doc
+
+
+def _reread(
+    page: Page, start: int, end: int, value: str, validity: float, notes: tuple[str, ...]
+) -> tuple[str, float, tuple[str, ...]]:
+    """A failing or repaired NPI read again from its crop; a checked reading replaces it.
+
+    Two readings agreeing on a number that passes the check are as good as a clean print
+    (0.9); one alone could pass Luhn by chance (1 in 10), so it stays doubtful (0.5).
+    """
+    checked = [
+        found[0]
+        for t in readings(page, start, end, lambda x: x, DIGITS)
+        if (found := parse_npi(t)) is not None and found[1] >= 1.0
+    ]
+    if not checked:
+        return value, validity, notes
+    winner, votes, _ = vote(None, checked)
+    assert winner is not None
+    return winner, 0.9 if votes >= 2 else 0.5, ("ocr_reread_changed",)
 
 
 def _value_span(text: str, offset: int, value: str) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from extractors.fields.layout import (
 )
 from extractors.fields.names import clean_person_name
 from extractors.fields.prose import prose_rules
+from extractors.fields.reread import checked_value
 from models.document import Page
 from models.vocab import FieldName
 
@@ -87,6 +88,12 @@ def _conf(page: Page, lv: LabelledValue, start: int, end: int, validity: float) 
     return lv.score * validity * ocr_confidence(page, start, end)
 
 
+def _id_of(text: str) -> str | None:
+    """The identifier a second reading of a crop holds (for the vote)."""
+    found = clean_identifier(text)
+    return found.value if found else None
+
+
 class PatientComponent:
     """Marks patient name, sex and MRN candidates (see module docstring)."""
 
@@ -119,8 +126,11 @@ class PatientComponent:
                     offset, found_id, factor = ident
                     start, end = offset + found_id.start, offset + found_id.end
                     conf = _conf(page, lv, start, end, found_id.validity * factor)
+                    value, conf, notes = checked_value(
+                        page, start, end, found_id.value, conf, _id_of
+                    )
                     add_candidate(
-                        doc, start, end, FieldName.PATIENT_MRN, found_id.value, conf, EXTRACTOR
+                        doc, start, end, FieldName.PATIENT_MRN, value, conf, EXTRACTOR, notes
                     )
         if not named:
             self._prose_name(doc, page)

@@ -19,6 +19,7 @@ from extractors.fields.fax_header import fax_header
 from extractors.fields.layout import labelled_values, ocr_confidence, section_of
 from extractors.fields.ocrfix import fix_digits
 from extractors.fields.prose import cue_before, prose_rules
+from extractors.fields.reread import checked_value
 from models.vocab import FieldName
 
 __all__ = ["DEFAULT_REGION", "PhoneComponent", "find_phones"]
@@ -41,6 +42,15 @@ _PHONEISH = {
     "insurance.fax",
     "patient.fax",
 }
+
+
+_CHARS = "0123456789()-. +"
+
+
+def _phone_of(text: str) -> str | None:
+    """The number a second reading of a phone's crop holds (for the vote)."""
+    found = find_phones(text)
+    return found[0][2] if found else None
 
 
 def find_phones(text: str, region: str | None = None) -> list[tuple[int, int, str, bool]]:
@@ -113,7 +123,8 @@ class PhoneComponent:
             notes: tuple[str, ...] = ()
             if fixed:
                 conf, notes = conf * self.fix_penalty, ("ocr_digits_fixed",)
-            add_candidate(doc, start, end, name, number, conf, EXTRACTOR, notes)
+            number, conf, more = checked_value(page, start, end, number, conf, _phone_of, _CHARS)
+            add_candidate(doc, start, end, name, number, conf, EXTRACTOR, (*notes, *more))
         self._fax_header(doc, claimed)
         self._prose(doc, claimed)
         return doc

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
+from extractors.fields.date_parse import parse_date
 from extractors.fields.fax_header import fax_header
 from extractors.fields.layout import (
     LabelledValue,
@@ -38,6 +39,15 @@ def is_organisation(text: str) -> bool:
     """True when ``text`` names a practice/clinic rather than a person (an org word in it)."""
     words = {w.lower().strip(".,&") for w in text.split()}
     return bool(words & name_rules()["org_words"])
+
+
+_RECIPIENT_START = re.compile(r"\s*(?:to|attn|attention|dear|re|recipient)\b[\s:.,]", re.I)
+
+
+def _is_date_line(line: str) -> bool:
+    """A line that is a date and little else ("November 3, 2026")."""
+    found = parse_date(line)
+    return found is not None and found.start <= 2 and len(line.strip()) - found.end <= 2
 
 
 def _clean_org(text: str) -> tuple[int, int] | None:
@@ -174,6 +184,8 @@ class ProviderComponent:
             if span is None or page.box_for(*span) is None or page.box_for(*span).y0 > 0.2:
                 break
             line = page.text()[span[0] : span[1]]
+            if _RECIPIENT_START.match(line) or _is_date_line(line):
+                break  # a letter's date line, or "To:": below is the recipient's address
             if line.strip().lower() not in name_rules()["form_titles"] and is_organisation(line):
                 org = _clean_org(line)
                 if org:

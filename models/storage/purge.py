@@ -1,7 +1,9 @@
 """Removing a document's rows for good (the storage side of ``intake purge``).
 
 Everything keyed by the document's id or sha256 goes in one transaction — the document, its
-pages and referrals, deliveries, inbox arrivals, jobs and their pages, the re-run history —
+pages and referrals with their review rows (claims, field reviews with the reviewers'
+values, the queue index with the patient's name), deliveries, inbox arrivals, jobs and their
+pages, the re-run history —
 and a tombstone (id, sha256, when, who, why) takes its place, with an audit entry. Audit
 entries stay: they hold ids and codes, never values. On SQLite, deleted rows are overwritten
 (``secure_delete``, set on every connection) and the write-ahead log is checkpointed and
@@ -15,9 +17,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, text
 
+from models.storage.cleanup_tables import CleanupActionRow, ReferralStatusUpdateRow, RoutingRow
 from models.storage.job_tables import ArrivalRow, JobPageRow, JobRow
 from models.storage.ops_tables import ProcessingRunRow, TombstoneRow
 from models.storage.repository import Store
+from models.storage.review_tables import ClaimRow, FieldReviewRow, ReferralIndexRow
 from models.storage.tables import AuditRow, DeliveryRow, DocumentRow, PageRow, ReferralRow
 
 
@@ -76,6 +80,16 @@ def purge_rows(store: Store, target: Target, *, actor: str, reason: str) -> None
         s.execute(delete(ArrivalRow).where(ArrivalRow.sha256 == sha))
         s.execute(delete(DeliveryRow).where(DeliveryRow.sha256 == sha))
         s.execute(delete(ProcessingRunRow).where(ProcessingRunRow.document_id == doc_id))
+        referral_ids = select(ReferralRow.id).where(ReferralRow.document_id == doc_id)
+        for review_table in (  # values, names, notes (the clean-up tables cascade anyway)
+            ClaimRow,
+            FieldReviewRow,
+            ReferralIndexRow,
+            CleanupActionRow,
+            ReferralStatusUpdateRow,
+            RoutingRow,
+        ):
+            s.execute(delete(review_table).where(review_table.referral_id.in_(referral_ids)))
         s.execute(delete(PageRow).where(PageRow.document_id == doc_id))
         s.execute(delete(ReferralRow).where(ReferralRow.document_id == doc_id))
         s.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))

@@ -23,6 +23,7 @@ from models.document import Document, Page
 from models.fs import create_private_file
 from models.referral import Referral
 from models.storage import append_only as _append_only  # noqa: F401  (audit guards)
+from models.storage import cleanup_tables as _cleanup_tables  # noqa: F401  (clean-up tables)
 from models.storage import ops_tables as _ops_tables  # noqa: F401  (tables known to the models)
 from models.storage import queue as queue_query
 from models.storage import review_tables as _review_tables  # noqa: F401  (staff tables)

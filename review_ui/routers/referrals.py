@@ -9,8 +9,9 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Res
 from fastapi.concurrency import run_in_threadpool
 
 from models.referral import Referral
-from pipeline import regroup
+from pipeline import loop_status, regroup
 from pipeline import review_actions as actions
+from pipeline.cleanup_apply import merged_into
 from pipeline.corrections import InvalidFields
 from pipeline.faxback import missing_info_pdf
 from pipeline.fhir_export import build_bundle
@@ -72,6 +73,8 @@ def referral_detail(request: Request, referral_id: str) -> dict[str, Any]:
         row, referral = actions.load(s, referral_id)
         claim = actions.claim_of(s, referral_id)
         document_id = row.document_id
+        loop = loop_status.current(s, referral_id)
+        survivor = merged_into(s, referral_id)
     contract = referral.to_contract()
     reviewed = {
         name.value: f.reviewed_value
@@ -87,6 +90,8 @@ def referral_detail(request: Request, referral_id: str) -> dict[str, Any]:
         "reviewed": reviewed,
         "claim": claim.model_dump() if claim else None,
         "history": actions.history(store, referral_id),
+        "loop_status": loop,
+        "merged_into": survivor,
     }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from models.storage import Store
 from models.storage.purge import tombstones
+from models.storage.review_tables import FieldReviewRow
 from models.storage.tables import AuditRow, DocumentRow
 from pipeline.runner import process
 from pipeline.stage import StageContext
@@ -74,13 +75,31 @@ def test_purge_removes_every_trace_and_keeps_a_tombstone(tmp_path):
     kept = process(OTHER, StageContext(settings=settings), store)
     assert kept.status.value == "processed"
 
+    # a reviewer's correction of the name (review workspace rows go with the document)
+    reviewed = "Reviewer-Corrected-Q7Z"
+    [letter_referral] = store.referrals_of(letter.id)
+    with store.session() as s:
+        s.add(
+            FieldReviewRow(
+                referral_id=str(letter_referral.id),
+                field="patient.name",
+                extracted_value="x",
+                extracted_confidence=0.5,
+                extractor="t",
+                reviewed_value=reviewed,
+                correct=False,
+                reviewer="rev",
+                at=datetime.now(UTC),
+            )
+        )
     name = truth_of(LETTER)["referrals"][0]["fields"]["patient.name"]
     chunk = _unique_chunk(letter_bytes, OTHER.read_bytes())
     bad_chunk = _unique_chunk(TWO_PAGES.read_bytes(), OTHER.read_bytes())
-    needles = [name.encode(), chunk, SECRET_NAME.encode(), bad_chunk]
+    needles = [name.encode(), chunk, SECRET_NAME.encode(), bad_chunk, reviewed.encode()]
     before = _traces(settings.data_dir, needles)
     assert any(name in hits for hits in before.values())  # the check can see a value
     assert any(SECRET_NAME in hits for hits in before.values())
+    assert any(reviewed in hits for hits in before.values())
     assert any(p.startswith(("archive", "files")) for p in before)
     assert any(p.startswith("quarantine") for p in before)
 

@@ -171,7 +171,7 @@ def test_intake_serve_answers_health(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # start-up on a loaded 2-core machine, not a bound
         while True:
             try:
                 response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)

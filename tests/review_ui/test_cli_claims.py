@@ -97,3 +97,10 @@ def test_audit_log_is_append_only_in_the_database(db_url):  # noqa: F811
         assert conn.execute(text("SELECT actor, origin FROM audit_log")).all() == [
             ("tester", "127.0.0.1")
         ]
+
+
+def test_cli_roles_are_the_model_roles():
+    from models.review import Role
+    from pipeline.cli_review import ROLES
+
+    assert tuple(r.value for r in Role) == ROLES

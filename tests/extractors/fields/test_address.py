@@ -61,3 +61,17 @@ def test_unlabelled_one_line_address_in_patient_section(make_page, extract) -> N
     found = best(extract(page, "intake_address"), "patient.address")
     assert found.value == "123 Main St, Springfield, IL 62704"
     assert found.confidence <= 0.6
+
+
+def test_address_in_letter_prose_after_a_cue(make_page, extract) -> None:
+    """GIVEN a letter stating where the patient lives WHEN read THEN that address, weakly;
+    the letterhead's address (no cue) is not the patient's."""
+    page = make_page(
+        [
+            "Bayview Internal Medicine, 1200 Ocean Ave, Santa Cruz, CA 95060",
+            "Call (831) 555-0177. He lives at 88 Laurel Street, Santa Cruz, CA 95062.",
+        ]
+    )
+    found = [c for c in extract(page, "intake_address") if str(c.name) == "patient.address"]
+    assert [c.value for c in found] == ["88 Laurel Street, Santa Cruz, CA 95062"]
+    assert found[0].confidence < 0.9

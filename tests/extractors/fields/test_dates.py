@@ -97,3 +97,16 @@ def test_fax_noise_in_separators() -> None:
     parsed = parse_date("1961~03-~04", "dob", TODAY)
     assert parsed is not None
     assert parsed.iso == "1961-03-04"
+
+
+def test_date_in_sub_boxes_is_joined(make_page, extract) -> None:
+    """GIVEN a DOB printed in MM | DD | YYYY boxes (separate cells) WHEN read THEN one date."""
+    page = make_page(
+        [
+            "Patient Name        Birth date (MM DD YYYY)      Sex",
+            "Grace Okafor        04    12    1958             F",
+        ]
+    )
+    dob = [c for c in extract(page, "intake_dates") if str(c.name) == "patient.dob"]
+    assert [c.value for c in dob] == ["1958-04-12"]
+    assert "sub_boxes" in dob[0].notes

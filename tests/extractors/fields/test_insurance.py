@@ -72,3 +72,26 @@ def test_member_id_wrapped_to_next_line_of_prose(make_page, extract) -> None:
     member = best(extract(page, "intake_insurance"), "insurance.member_id")
     assert member.value == "LHT28986858"
     assert member.confidence <= 0.7
+
+
+def test_ids_and_payer_stated_in_letter_prose(make_page, extract) -> None:
+    """GIVEN a letter: "insured through Premera Blue Cross, member W284716655, group 0871234"
+    WHEN read THEN payer and both IDs, below trusted confidence (no labels)."""
+    page = make_page(
+        ["He is insured through Premera Blue Cross, member W284716655, group 0871234."]
+    )
+    cands = extract(page, "intake_insurance")
+    got = {str(c.name): c for c in cands}
+    assert got["insurance.member_id"].value == "W284716655"
+    assert got["insurance.group_number"].value == "0871234"
+    assert got["insurance.payer"].value == "Premera Blue Cross"
+    assert all(c.confidence < 0.9 for c in cands)
+
+
+def test_member_words_without_an_id_are_not_ids(make_page, extract) -> None:
+    page = make_page(["She is a member of the choir and joined a support group last year."])
+    assert extract(page, "intake_insurance") == []
+    page = make_page(["Grouc No.", "GRP6174126"])  # an unread label: "GRP" is not the cue
+    assert "6174126" not in [c.value for c in extract(page, "intake_insurance")]
+    page = make_page(["Lakeside Medical Group", "72329 Hall Junction, Reno, NV 89501"])
+    assert extract(page, "intake_insurance") == []  # an org name's "Group", then a street

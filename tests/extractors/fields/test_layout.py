@@ -225,3 +225,41 @@ def test_component_falls_back_to_an_alternative_cell(make_page, extract) -> None
     found = [c for c in extract(page, "intake_phone") if str(c.name) == "patient.phone"]
     assert [c.value for c in found] == ["+13125550147"]
     assert found[0].confidence <= 0.75
+
+
+def test_two_columns_of_label_opened_blocks_keep_their_own_contacts(make_page) -> None:
+    """GIVEN a cover sheet with Recipient | Sender blocks side by side WHEN read THEN each
+    column's Phone/Fax/Organization belongs to its own block, whatever the text lines."""
+    page = make_page(
+        [
+            "Date: 11/05/2026                         Sender: Dr. Nina Patel",
+            "Recipient: Dr. Alan Greer                Organization: Brookside Primary Care",
+            "Organization: Lakeview Orthopedics       Phone: (614) 555-0420",
+            "Phone: (614) 555-0300                    Fax: (614) 555-0421",
+            "Fax: (614) 555-0301",
+        ]
+    )
+    got = {(v.label_key, v.text) for v in labelled_values(page)}
+    assert ("referring.practice", "Brookside Primary Care") in got
+    assert ("referring.phone", "(614) 555-0420") in got
+    assert ("referring.fax", "(614) 555-0421") in got
+    assert ("referred_to.phone", "(614) 555-0300") in got
+    assert not any(k.startswith("patient.") for k, _ in got)
+    assert ("referring.practice", "Lakeview Orthopedics") not in got
+
+
+def test_bare_heading_cell_scopes_its_header_row(make_page) -> None:
+    """GIVEN a table header row "Insurance | ID #" under a right-column block WHEN read THEN
+    the "ID #" is the member ID (the row's heading cell scopes it), not the block's."""
+    page = make_page(
+        [
+            "Ordering Physician: Dr. Antonio Everett    NPI #: 1589614837",
+            "Office Tel: 317-740-5557                   Fax #: 770-365-5394",
+            "",
+            "Insurance                                  ID #",
+            "Molina Healthcare                          DPE033131550",
+        ]
+    )
+    got = {v.label_key: v.text for v in labelled_values(page)}
+    assert got["insurance.member_id"] == "DPE033131550"
+    assert got["insurance.payer"] == "Molina Healthcare"

@@ -114,3 +114,9 @@ def test_ocr_noise_in_names(printed: str, value: str) -> None:
     name = clean_person_name(printed)
     assert name is not None
     assert name.value == value
+
+
+def test_patient_name_after_a_referral_lead_in_on_a_subject_line(make_page, extract) -> None:
+    page = make_page(["Re: Referral - Samuel Ortiz, DOB 09/30/1971"])
+    names = [c for c in extract(page, "intake_patient") if str(c.name) == "patient.name"]
+    assert max(names, key=lambda c: c.confidence).value == "Samuel Ortiz"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.extractors.fields.conftest import best
 
 
@@ -66,3 +68,27 @@ def test_practice_line_under_the_provider_name(make_page, extract) -> None:
     )
     found = best(extract(page, "intake_provider"), "referring.practice")
     assert found.value == "Riverbend Health Partners"
+
+
+@pytest.mark.parametrize(
+    "letterhead", ["Summit Gastroenterology", "Riverbend Pulmonary & Sleep", "Harbor Eye Clinic"]
+)
+def test_specialty_practice_letterheads_are_practices(make_page, extract, letterhead) -> None:
+    page = make_page([letterhead, "22 Main St, Reno, NV 89501", "", "Dear Colleague,"])
+    practices = [c for c in extract(page, "intake_provider") if str(c.name) == "referring.practice"]
+    assert [c.value for c in practices] == [letterhead]
+
+
+def test_recipient_address_below_a_letters_date_is_not_the_practice(make_page, extract) -> None:
+    """GIVEN a letter with no text letterhead: date, then the recipient's inside address
+    WHEN read THEN the recipient's clinic is not taken as the referring practice."""
+    page = make_page(
+        [
+            "November 3, 2026",
+            "Santa Cruz Gastroenterology Associates",
+            "250 Mission St, Santa Cruz, CA 95060",
+            "",
+            "Dear Colleague,",
+        ]
+    )
+    assert best(extract(page, "intake_provider"), "referring.practice") is None

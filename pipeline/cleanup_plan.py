@@ -1,0 +1,179 @@
+"""What `intake cleanup` would do: merge proposals, expiries and closures, decided, not done.
+
+Planning only reads the database. Candidates for duplicate detection are built from the
+stored referrals (values as reviewed, else as extracted) and the text of their own pages;
+expiry ages count from when the document was received (the fax server's time when it gave
+one); closure follows a closed-loop status imported from the receiving side (completed,
+cancelled, declined), see ``pipeline.loop_status``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.storage import Store
+from models.storage.cleanup_tables import ReferralStatusUpdateRow
+from models.storage.jobs import as_utc
+from models.storage.tables import DocumentRow, PageRow, ReferralRow
+from pipeline.dedup.candidate import Candidate
+from pipeline.dedup.propose import Embedder, propose
+from pipeline.settings import Settings
+
+#: Closed-loop states after which a referral needs nothing more from the queue.
+FINAL_STATES = ("completed", "cancelled", "declined")
+#: States that mean an approved referral is being taken care of (never expired).
+ACTIVE_STATES = ("accepted", "scheduled")
+_OPEN = ("needs_review", "approved", "routed")
+
+
+@dataclass
+class Planned:
+    """One clean-up action, before (``id`` None) or after it was applied."""
+
+    action: str  # merge | expire | close
+    referral: str
+    score: float
+    reason: str
+    evidence: list[str] = field(default_factory=list)
+    duplicate_of: str | None = None
+    id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``intake cleanup --json`` line (names are a contract); ``id`` once applied."""
+        out: dict[str, Any] = {"action": self.action, "referral": self.referral}
+        if self.action == "merge":
+            out["duplicate_of"] = self.duplicate_of
+        out.update(score=round(self.score, 3), evidence=self.evidence, reason=self.reason)
+        if self.id is not None:
+            out["id"] = self.id
+        return out
+
+
+def received_at(doc: DocumentRow) -> datetime:
+    """When the document arrived: the fax server's time, else its landing time (UTC)."""
+    stated = (doc.fax or {}).get("received")
+    if stated:
+        try:
+            return as_utc(datetime.fromisoformat(str(stated)))
+        except ValueError:
+            pass
+    return as_utc(doc.received_at)
+
+
+def _page_text(s: Session, document_id: str, pages: list[int]) -> str:
+    rows = s.scalars(
+        select(PageRow).where(PageRow.document_id == document_id, PageRow.number.in_(pages))
+    )
+    out = []
+    for row in sorted(rows, key=lambda r: r.number):
+        words = (row.data or {}).get("words") or []
+        out.append(" ".join(str(w.get("text", "")) for w in words))
+    return "\n".join(out)
+
+
+def candidates(store: Store) -> list[Candidate]:
+    """Every open referral as duplicate detection sees it."""
+    with store.session() as s:
+        rows = s.execute(
+            select(ReferralRow, DocumentRow)
+            .join(DocumentRow, DocumentRow.id == ReferralRow.document_id)
+            .where(ReferralRow.status.in_(_OPEN))
+        ).all()
+        return [
+            Candidate.from_contract(
+                {**row.data, "id": row.id, "status": row.status},
+                received_at(doc),
+                _page_text(s, row.document_id, list(row.data.get("pages") or [])),
+            )
+            for row, doc in rows
+        ]
+
+
+def latest_states(s: Session) -> dict[str, str]:
+    """Each referral's newest closed-loop state (by when it happened, then import order)."""
+    rows = s.execute(
+        select(ReferralStatusUpdateRow.referral_id, ReferralStatusUpdateRow.state).order_by(
+            ReferralStatusUpdateRow.occurred_at, ReferralStatusUpdateRow.id
+        )
+    ).all()
+    return dict(rows)
+
+
+def _expiries(store: Store, settings: Settings, now: datetime, taken: set[str]) -> list[Planned]:
+    limits = {
+        "needs_review": settings.expire_needs_review_days,
+        "approved": settings.expire_approved_days,
+    }
+    out = []
+    with store.session() as s:
+        states = latest_states(s)
+        rows = s.execute(
+            select(ReferralRow.id, ReferralRow.status, DocumentRow)
+            .join(DocumentRow, DocumentRow.id == ReferralRow.document_id)
+            .where(ReferralRow.status.in_(list(limits)))
+        ).all()
+    for rid, status, doc in rows:
+        days = limits[status]
+        if days is None or rid in taken or states.get(rid) in (*ACTIVE_STATES, *FINAL_STATES):
+            continue
+        age = (now - received_at(doc)) / timedelta(days=1)
+        if age > days:
+            evidence = [f"status_{status}", f"age_days_{age:.0f}", f"limit_days_{days}"]
+            reason = f"{status} for more than {days} days"
+            out.append(Planned("expire", rid, 1.0, reason, evidence))
+    return out
+
+
+def _closures(store: Store, taken: set[str]) -> list[Planned]:
+    with store.session() as s:
+        states = latest_states(s)
+        rows = s.execute(
+            select(ReferralRow.id, ReferralRow.status).where(
+                ReferralRow.id.in_([r for r, st in states.items() if st in FINAL_STATES])
+            )
+        ).all()
+    return [
+        Planned(
+            "close",
+            rid,
+            1.0,
+            f"receiving side reported {states[rid]}",
+            [f"loop_state_{states[rid]}", f"status_{status}"],
+        )
+        for rid, status in rows
+        if status in _OPEN and rid not in taken
+    ]
+
+
+def plan(
+    store: Store,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    embed: Embedder | None = None,
+) -> list[Planned]:
+    """Merges first (best score first), then closures, then expiries; one action per referral."""
+    from pipeline.cleanup_apply import dismissed
+
+    now = now or datetime.now(UTC)
+    with store.session() as s:
+        not_pairs = dismissed(s)
+    merges = [
+        Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
+        for p in propose(
+            candidates(store),
+            threshold=settings.duplicate_threshold,
+            window_days=settings.duplicate_window_days,
+            embed=embed,
+            exclude=not_pairs,
+        )
+    ]
+    taken = {m.referral for m in merges}
+    closes = _closures(store, taken)
+    taken |= {c.referral for c in closes}
+    return [*merges, *closes, *_expiries(store, settings, now, taken)]

@@ -1,0 +1,1 @@
+"""Routing approved referrals: YAML rules (first match wins) → a destination, delivered."""
