@@ -1,15 +1,18 @@
-"""Which of a row of checkboxes is ticked, from the page image's pixels.
+"""Which option of a group is marked, from the page image's pixels.
 
 A text layer says nothing about a box drawn as vector graphics, and fax OCR often reads a
 ticked and an empty box alike ("[J Routine J Urgent"). The pixels do not lie: inside its
-border, an empty box is white and a ticked one is not. So the ink inside the box just before
-each option word is compared across the row; one box clearly darker inside than every other
-is the ticked one, anything less clear decides nothing.
+border, an empty box is white and a ticked one is not; a circled option has ink just above
+and below its word where no other option has any. So the same measurement is taken for every
+option of a group and compared with its neighbours: one option clearly darker than every other
+is the marked one, a thin margin is a doubtful answer, anything less clear decides nothing.
+This is the one pixel reader for every option group (urgency, specialty lists, sex, ...).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
 
 import cv2
@@ -20,12 +23,26 @@ from models.geometry import Box
 
 log = logging.getLogger(__name__)
 
-#: The ticked box's inside must hold this share of ink ...
-MIN_INK = 0.12
-#: ... and this many times the ink inside any other box of the row.
+#: The marked option's measure must reach this ink share ...
+MIN_INK = 0.25
+#: ... and this many times the measure of every other option: a clear answer ...
 MIN_RATIO = 3.0
+#: ... while this much is a doubtful one (taken, with a low confidence).
+THIN_RATIO = 1.8
+MIN_RING_INK = 0.06
+#: Share of a group's options that must show ink on one side for boxes to be looked for there.
+BOXED_SHARE = 0.75
 _DARK = 128
 _INNER = 0.25  # share of the box trimmed on each side: the border is not the mark
+
+
+@dataclass(frozen=True)
+class PixelPick:
+    """The option the pixels point to, how clearly, and which measurement said so."""
+
+    index: int
+    confidence: float
+    how: str  # box_before | box_after | circled
 
 
 @lru_cache(maxsize=4)
@@ -36,14 +53,34 @@ def _gray(path: str) -> np.ndarray | None:
     return image
 
 
-def _region_before(word: Box, gray: np.ndarray) -> np.ndarray:
-    """Ink mask of the area just left of a word, where its checkbox would be drawn."""
+def _box_ink(word: Box, gray: np.ndarray, *, after: bool) -> float | None:
+    """Inner ink of the box drawn next to a word, ``None`` when there is no box-like shape.
+
+    OCR word boxes sometimes swallow the checkbox in front of the word ("■ Rheumatology" read
+    as one word starting at the box), so the search band reaches into the word's first
+    letters; the box is the outermost square-ish blob of about a letter's height in the band.
+    """
     height, width = gray.shape
-    x0, y0, _x1, y1 = word.to_pixels(width=width, height=height)
+    x0, y0, x1, y1 = word.to_pixels(width=width, height=height)
     h = max(4, y1 - y0)
-    left, right = max(0, x0 - 2 * h), max(0, x0 - 1)
+    if after:
+        left, right = max(0, x1 - h), min(width, x1 + 5 * h // 2)
+    else:
+        left, right = max(0, x0 - 5 * h // 2), min(width, x0 + h)
     top, bottom = max(0, y0 - h // 3), min(height, y1 + h // 3)
-    return gray[top:bottom, left:right] < _DARK
+    mask = gray[top:bottom, left:right] < _DARK
+    if not mask.any():
+        return None
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    boxes = [
+        (int(x), int(y), int(w), int(hh))
+        for x, y, w, hh, _area in stats[1:count]
+        if 0.45 * h <= hh <= 1.6 * h and 0.45 * h <= w <= 1.6 * h and 0.6 <= w / hh <= 1.6
+    ]
+    if not boxes:
+        return None
+    x, y, w, hh = max(boxes, key=lambda b: b[0]) if after else min(boxes, key=lambda b: b[0])
+    return inner_ink(mask[y : y + hh, x : x + w])
 
 
 def inner_ink(mask: np.ndarray) -> float:
@@ -57,23 +94,69 @@ def inner_ink(mask: np.ndarray) -> float:
     return float(inner.mean()) if inner.size else 0.0
 
 
-def ink_before(page: Page, words: list[Box]) -> list[float] | None:
-    """Ink inside the box before each word, or ``None`` without a readable page image."""
-    if not page.image_path or not words:
+def _ring_ink(word: Box, gray: np.ndarray) -> float:
+    """Ink in thin strips just above and below a word: a circle or underline drawn round it."""
+    height, width = gray.shape
+    x0, y0, x1, y1 = word.to_pixels(width=width, height=height)
+    h = max(4, y1 - y0)
+    pad = max(2, round(0.4 * h))
+    left, right = max(0, x0 + (x1 - x0) // 4), min(width, x1 - (x1 - x0) // 4)
+    above = gray[max(0, y0 - pad) : max(0, y0 - 1), left:right] < _DARK
+    below = gray[min(height, y1 + 1) : min(height, y1 + pad), left:right] < _DARK
+    rows = [float(m.any(axis=1).mean()) for m in (above, below) if m.size]
+    return min(rows) if len(rows) == 2 else 0.0
+
+
+def _page_gray(page: Page) -> np.ndarray | None:
+    if not page.image_path:
         return None
-    gray = _gray(page.image_path)
-    if gray is None:
+    return _gray(page.image_path)
+
+
+def _pick(shares: list[float], floor: float) -> tuple[int, float] | None:
+    """Index of the one share that stands out from all others, with a confidence."""
+    if len(shares) < 2:
         return None
-    return [inner_ink(_region_before(word, gray)) for word in words]
+    order = sorted(range(len(shares)), key=shares.__getitem__, reverse=True)
+    best, second = shares[order[0]], shares[order[1]]
+    if best < floor:
+        return None
+    if best >= MIN_RATIO * second:
+        return order[0], 0.9
+    if best >= THIN_RATIO * second:
+        return order[0], 0.55  # thin margin: an answer for the reviewer to confirm
+    return None
+
+
+def marked_by_pixels(page: Page, words: list[Box]) -> PixelPick | None:
+    """The option (by the box of its first word) whose mark stands out on the page image.
+
+    Boxes before the words are tried first (the common layout), then boxes after them, then a
+    circle round the word; the first measurement with a clear winner answers.
+    """
+    gray = _page_gray(page)
+    if gray is None or len(words) < 2:
+        return None
+    thin: PixelPick | None = None
+    for how in ("box_before", "box_after", "circled"):
+        if how == "circled":
+            shares, floor = [_ring_ink(w, gray) for w in words], MIN_RING_INK
+        else:
+            found_boxes = [_box_ink(w, gray, after=how == "box_after") for w in words]
+            if sum(b is not None for b in found_boxes) < BOXED_SHARE * len(found_boxes):
+                continue  # no box drawn on this side of most options: not where boxes are
+            shares, floor = [b or 0.0 for b in found_boxes], MIN_INK
+        found = _pick(shares, floor)
+        if found is None:
+            continue
+        pick = PixelPick(found[0], found[1], how)
+        if pick.confidence >= 0.9:
+            return pick
+        thin = thin or pick
+    return thin
 
 
 def ticked(page: Page, words: list[Box]) -> int | None:
     """Index of the one clearly ticked box among the words' boxes, else ``None``."""
-    shares = ink_before(page, words)
-    if shares is None or len(shares) < 2:
-        return None
-    order = sorted(range(len(shares)), key=shares.__getitem__, reverse=True)
-    best, second = shares[order[0]], shares[order[1]]
-    if best >= MIN_INK and best >= MIN_RATIO * second:
-        return order[0]
-    return None
+    pick = marked_by_pixels(page, words)
+    return pick.index if pick is not None and pick.confidence >= 0.9 else None

@@ -20,10 +20,23 @@ if TYPE_CHECKING:
 
 SPAN_KEY = "fields"
 __all__ = ["SPAN_KEY", "Candidate", "add_candidate", "candidates", "page_of"]
+#: Candidate data per (field, start, end) in ``doc.user_data``. spaCy keys a span's extension
+#: values by its characters only, so two fields marked on the same characters (a specialty
+#: and a clinical question over "Renal") would overwrite each other's value.
+_DATA = "field_candidates"
+
+
+def _getter(attr: str, default: Any) -> Any:
+    def get(span: Span) -> Any:
+        data = span.doc.user_data.get(_DATA, {})
+        return data.get((span.label_, span.start_char, span.end_char), {}).get(attr, default)
+
+    return get
+
 
 for _name, _default in (("value", None), ("confidence", 0.0), ("extractor", ""), ("notes", ())):
     if not Span.has_extension(_name):
-        Span.set_extension(_name, default=_default)
+        Span.set_extension(_name, getter=_getter(_name, _default))
 
 
 def page_of(doc: Doc) -> Page | None:
@@ -49,10 +62,12 @@ def add_candidate(
     span = doc.char_span(start, end, label=str(name), alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
-    span._.value = value
-    span._.confidence = max(0.0, min(1.0, float(confidence)))
-    span._.extractor = extractor
-    span._.notes = tuple(notes)
+    doc.user_data.setdefault(_DATA, {})[(span.label_, span.start_char, span.end_char)] = {
+        "value": value,
+        "confidence": max(0.0, min(1.0, float(confidence))),
+        "extractor": extractor,
+        "notes": tuple(notes),
+    }
     doc.spans.setdefault(SPAN_KEY, [])
     doc.spans[SPAN_KEY].append(span)
     return span

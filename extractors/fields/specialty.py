@@ -17,14 +17,25 @@ from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.clinical_labels import labelled
-from extractors.fields.clinical_rules import clean_key
+from extractors.fields.clinical_rules import clean_key, label_patterns
+from extractors.fields.layout import ocr_confidence
+from extractors.fields.option_group import (
+    Vocabulary,
+    decide,
+    find_groups,
+    is_box,
+    option_pattern,
+)
 from extractors.fields.specialty_inference import infer_specialty
 from extractors.fields.specialty_lexicon import lexicon, match_specialty
+from extractors.fields.specialty_service import read_service
 from models.vocab import FieldName, Specialty
 
 __all__ = ["EXTRACTOR", "SpecialtyComponent", "infer_specialty", "match_specialty"]
 
 EXTRACTOR = "fields.specialty@1"
+#: An unlisted service is believed only when OCR read its words confidently.
+_UNLISTED_MIN_OCR = 0.9
 KEY = str(FieldName.REFERRAL_SPECIALTY)
 _SERVICE = (
     r"(?:clinic|department|dept\.?|service|specialist|team|center|centre|consult\w*|referral"
@@ -63,8 +74,25 @@ def _text_patterns() -> list[tuple[re.Pattern[str], float]]:
     ]
 
 
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The specialty option group's vocabulary: every synonym of the lexicon is an option."""
+    lex = lexicon()
+
+    def value(word: str) -> str | None:
+        found = lex.synonyms.get(clean_key(word))
+        return found.value if found is not None else None
+
+    return Vocabulary(
+        option=option_pattern(lex.synonym_re.pattern),
+        value=value,
+        label=label_patterns()[KEY],
+        other=Specialty.OTHER.value,
+    )
+
+
 _YOUR_CLINIC = re.compile(
-    r"\bto\s+(?:your|the)\s+(?P<raw>[\w/&.-]+(?:\s+[\w/&.-]+){0,2}?)\s+"
+    r"\b(?:to|in|at|with)\s+(?:your|the)\s+(?P<raw>[\w/&.-]+(?:\s+[\w/&.-]+){0,2}?)\s+"
     r"(?:clinic|department|dept|service|practice|office|team)\b",
     re.IGNORECASE,
 )
@@ -81,17 +109,25 @@ class SpecialtyComponent:
     def __call__(self, doc: Doc) -> Doc:
         """Add ``referral.specialty`` candidates to ``doc.spans["fields"]``."""
         text = doc.text
-        marked: list[tuple[int, int]] = []
+        marked = self._groups(doc)
+        groups = list(marked)
         for item in labelled(text, KEY, page_of(doc)):
+            if any(s <= item.label_start < e or s <= item.start < e for s, e in groups):
+                continue  # a checklist was read as a whole above
             value = text[item.start : item.end]
-            found = match_specialty(value)
+            found = read_service(value)
             if found is None:
                 continue
-            specialty, score, s, e = found
+            specialty, score, s, e, how = found
+            page = page_of(doc)
+            if how == "unlisted" and page is not None and page.text() == text and (
+                ocr_confidence(page, item.start + s, item.start + e) < _UNLISTED_MIN_OCR
+            ):
+                continue  # "Renai" may be a misread "Renal": leave it to inference
             if (e - s) < 0.35 * len(value.strip()) and len(value.split()) > 5:
                 continue  # a synonym inside a sentence ("sleep study requested") states nothing
-            notes = () if score >= 0.92 else ("fuzzy_match",)
-            conf = self.stated_confidence * (1.0 if score >= 0.92 else score * 0.9)
+            notes = () if how == "lexicon" else (how,)
+            conf = self.stated_confidence * (1.0 if how == "lexicon" else score * 0.9)
             start, end = item.start + s, item.start + e
             if (
                 add_candidate(
@@ -149,6 +185,39 @@ class SpecialtyComponent:
                 )
                 marked.append((start, end))
         return doc
+
+    def _groups(self, doc: Doc) -> list[tuple[int, int]]:
+        """Read specialty checklists; return their spans (their words state nothing else).
+
+        A list with several options, or any box beside its option, is a question: only its
+        marked option answers it, and an unmarked list states no specialty at all.
+        """
+        text, vocab = doc.text, vocabulary()
+        spans: list[tuple[int, int]] = []
+        for group in find_groups(text, vocab):
+            boxed = any(is_box(c.before) or is_box(c.after) for c in group.choices)
+            many_lines = "\n" in text[group.choices[0].start : group.choices[-1].end]
+            if len(group.choices) < 2 and not boxed:
+                continue
+            answers = [a for a in decide(group, text, page_of(doc)) if a.how != "label"]
+            if not answers and not (boxed or many_lines or len(group.choices) >= 3):
+                continue  # "Specialty: Cardiac Electrophysiology": a value, not a checklist
+            spans.append((group.start, group.end))
+            for answer in answers:
+                value = answer.choice.value or vocab.other
+                if value is None:
+                    continue
+                add_candidate(
+                    doc,
+                    answer.choice.start,
+                    answer.choice.end,
+                    FieldName.REFERRAL_SPECIALTY,
+                    value,
+                    round(answer.confidence * self.stated_confidence / 0.95, 3),
+                    EXTRACTOR,
+                    (answer.how,),
+                )
+        return spans
 
 
 @Language.factory(

@@ -20,6 +20,7 @@ COVER_FIELDS = {
     FieldName.REFERRAL_DATE,
 }
 _COVER_DISCOUNT = 0.9
+_CONTEXT_ONLY_MIN = 0.35
 _LIST_FIELDS = {FieldName.REFERRAL_DIAGNOSES}
 
 
@@ -98,22 +99,27 @@ def extract_referral(referral: Referral, ctx: StageContext) -> Referral:
         if field is not None:
             fields[name] = field
     if FieldName.REFERRAL_SPECIALTY not in fields:
-        inferred = _inferred_specialty(fields, ctx)
+        inferred = _inferred_specialty(fields, ctx, evidence.text)
         if inferred is not None:
             fields[FieldName.REFERRAL_SPECIALTY] = inferred
     return referral.model_copy(update={"fields": fields})
 
 
-def _inferred_specialty(fields: dict[FieldName, Field], ctx: StageContext) -> Field | None:
+def _inferred_specialty(
+    fields: dict[FieldName, Field], ctx: StageContext, context: str = ""
+) -> Field | None:
+    """Specialty from the question and diagnoses, supported by the pages' clinical prose."""
     question = fields.get(FieldName.REFERRAL_CLINICAL_QUESTION)
     diagnoses = fields.get(FieldName.REFERRAL_DIAGNOSES)
     codes = list(diagnoses.value) if diagnoses else []
     text = str(question.value) if question else ""
-    if not text and not codes:
+    if not text and not codes and not context.strip():
         return None
     specialty, confidence, _evidence = infer_specialty(
-        text, codes, model_path=ctx.settings.embedding_model_path
+        text, codes, context=context, model_path=ctx.settings.embedding_model_path
     )
+    if not text and not codes and confidence < _CONTEXT_ONLY_MIN:
+        return None  # nothing but a page of form text and no clear answer: leave it missing
     return Field(
         name=FieldName.REFERRAL_SPECIALTY,
         value=specialty.value,

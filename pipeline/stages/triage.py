@@ -1,22 +1,21 @@
 """Triage: urgency from what the referral states and from clinical red flags, with reasons.
 
-The most urgent of the stated urgency and every red flag that is not negated wins: a "routine"
-box ticked on a referral for suspected cancer is escalated, and the phrase that did it is shown
-with its page and box. Negated findings ("denies chest pain") never escalate.
+The rules live in :mod:`extractors.fields.urgency_decision`: a stated urgency stands, a current
+red flag that contradicts it becomes a reviewer problem ("possible under-triage: ...") shown with
+its page and box, an unstated urgency with a current red flag is ``urgent``. Negated findings
+("denies chest pain") never count.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from extractors.fields.urgency_decision import UNDER_TRIAGE, Flag, decide_urgency
 from models.document import Document
 from models.evidence import Analysis, Evidence
 from models.referral import Field, Reason, Referral, Source, Triage
 from models.vocab import FieldName, Specialty, Urgency
 from pipeline.stage import StageContext
-
-_RANK = {Urgency.STAT: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
-_DEFAULT_CONFIDENCE = 0.6
 
 
 def received_at(document: Document) -> datetime:
@@ -38,25 +37,24 @@ def due_by(received: datetime, urgency: Urgency, ctx: StageContext) -> datetime:
     return received + timedelta(hours=hours)
 
 
-def _flag_reasons(evidence: Evidence) -> list[tuple[Urgency, Reason]]:
-    reasons = []
+def _flags(evidence: Evidence) -> list[Flag]:
+    """Every red flag of the referral's pages, with its box and the kind of page it is on."""
+    flags = []
     for found in evidence.pages:
         page = found.page
         for flag in found.red_flags:
-            if flag.negated:
-                continue
-            reasons.append(
-                (
-                    Urgency(flag.urgency),
-                    Reason(
-                        text=flag.text,
-                        rule=f"red_flag:{flag.rule}",
-                        page=found.number,
-                        box=page.box_for(flag.start, flag.end),
-                    ),
+            flags.append(
+                Flag(
+                    urgency=Urgency(flag.urgency),
+                    text=flag.text,
+                    rule=flag.rule,
+                    page=found.number,
+                    box=page.box_for(flag.start, flag.end),
+                    negated=flag.negated,
+                    page_kind=page.kind,
                 )
             )
-    return reasons
+    return flags
 
 
 def triage(analysis: Analysis, ctx: StageContext) -> Analysis:
@@ -71,45 +69,44 @@ def triage_referral(referral: Referral, ctx: StageContext, *, received: datetime
     """Decide urgency, specialty and due-by from the referral's fields and red flags; set
     ``referral.urgency`` to the decision."""
     stated = referral.fields.get(FieldName.REFERRAL_URGENCY)
-    decided: list[tuple[Urgency, Reason]] = []
+    stated_reason = None
     if stated is not None:
         src = stated.source
-        decided.append(
-            (
-                Urgency(stated.value),
-                Reason(
-                    text=src.text if src else str(stated.value),
-                    rule="stated",
-                    page=src.page if src else None,
-                    box=src.box if src else None,
-                ),
-            )
+        stated_reason = Reason(
+            text=src.text if src else str(stated.value),
+            rule="stated",
+            page=src.page if src else None,
+            box=src.box if src else None,
         )
-    decided.extend(_flag_reasons(referral.evidence or Evidence()))
-    if decided:
-        urgency = min((u for u, _ in decided), key=_RANK.__getitem__)
-        reasons = [r for u, r in decided if u == urgency]
-    else:
-        urgency = Urgency.ROUTINE
-        reasons = [Reason(text="no stated urgency and no red flag", rule="default")]
+    decision = decide_urgency(
+        Urgency(stated.value) if stated is not None else None,
+        stated_reason,
+        _flags(referral.evidence or Evidence()),
+    )
+    urgency, reasons = decision.urgency, decision.reasons
     specialty_value = referral.value(FieldName.REFERRAL_SPECIALTY)
-    specialty = Specialty(specialty_value) if specialty_value else Specialty.OTHER
+    known = {s.value for s in Specialty}
+    specialty = Specialty(specialty_value) if specialty_value in known else Specialty.OTHER
     fields = dict(referral.fields)
     first = reasons[0]
-    if stated is None or Urgency(stated.value) != urgency:
+    if stated is None:
         fields[FieldName.REFERRAL_URGENCY] = Field(
             name=FieldName.REFERRAL_URGENCY,
             value=urgency.value,
-            confidence=_DEFAULT_CONFIDENCE if first.rule == "default" else 0.8,
+            confidence=decision.confidence,
             source=Source(page=first.page, box=first.box, text=first.text)
             if first.page and first.box
             else None,
             extractor="triage",
-            notes=[first.rule],
+            notes=[decision.basis, first.rule],
         )
     return referral.model_copy(
         update={
             "fields": fields,
+            "problems": [  # re-triage (after a reviewer's edit) replaces its own problems
+                *(p for p in referral.problems if not p.message.startswith(UNDER_TRIAGE)),
+                *decision.problems,
+            ],
             "triage": Triage(
                 urgency=urgency,
                 specialty=specialty,

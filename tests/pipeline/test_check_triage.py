@@ -1,5 +1,6 @@
 """Check and triage as units: built referrals with their evidence, no files."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from models import (
@@ -17,6 +18,7 @@ from models import (
     Urgency,
     Word,
 )
+from models.vocab import PageKind
 from pipeline.stages.check import check, check_referral
 from pipeline.stages.triage import triage_referral
 
@@ -166,18 +168,54 @@ def _flag(negated: bool) -> RedFlag:
     )
 
 
-def test_red_flag_escalates_routine_and_is_shown_with_its_box(ctx):
+def test_red_flag_against_stated_routine_is_a_problem_with_its_box_not_a_change(ctx):
+    """Issue 6 class 4: a stated urgency stands; the contradicting flag goes to the reviewer."""
     doc = _document()
     referral = _complete(**{FieldName.REFERRAL_URGENCY: "routine"})
     result = triage_referral(
         _flagged(referral, doc, [_flag(negated=False)]), ctx, received=RECEIVED
     )
+    assert result.triage.urgency == Urgency.ROUTINE
+    assert result.value(FieldName.REFERRAL_URGENCY) == "routine"
+    assert [p.message for p in result.problems] == [
+        "possible under-triage: chest pain on exertion"
+    ]
+    flag_reason = next(r for r in result.triage.reasons if r.rule.startswith("red_flag:"))
+    assert flag_reason.rule == "red_flag:chest_pain_exertional"
+    assert flag_reason.page == 1 and flag_reason.box is not None and flag_reason.box.x0 == 0.1
+    checked = check_referral(result, ctx, today=date(2026, 3, 2))  # keeps triage's problem
+    assert ("referral.urgency", "inconsistent") in {(p.field, p.kind) for p in checked.problems}
+    again = triage_referral(checked, ctx, received=RECEIVED)  # re-triage: not doubled
+    assert sum("under-triage" in p.message for p in again.problems) == 1
+
+
+def test_unstated_urgency_with_a_current_flag_is_urgent_never_stat(ctx):
+    doc = _document()
+    stat_flag = replace(_flag(negated=False), urgency=Urgency.STAT)
+    result = triage_referral(_flagged(_complete(), doc, [stat_flag]), ctx, received=RECEIVED)
     assert result.triage.urgency == Urgency.URGENT
     assert result.value(FieldName.REFERRAL_URGENCY) == "urgent"
-    reason = result.triage.reasons[0]
-    assert reason.rule == "red_flag:chest_pain_exertional"
-    assert reason.page == 1 and reason.box is not None and reason.box.x0 == 0.1
+    assert result.triage.reasons[0].box is not None
     assert result.triage.due_by == RECEIVED.replace(day=5)  # 72 h for urgent
+
+
+def test_flag_on_a_clinic_note_page_never_overrides_a_stated_urgency(ctx):
+    doc = _document()
+    doc = doc.with_pages([doc.pages[0].model_copy(update={"kind": PageKind.CLINICAL_NOTES})])
+    routine = _complete(**{FieldName.REFERRAL_URGENCY: "routine"})
+    stated = triage_referral(_flagged(routine, doc, [_flag(False)]), ctx, received=RECEIVED)
+    assert stated.triage.urgency == Urgency.ROUTINE
+    assert any("under-triage" in p.message for p in stated.problems)
+    unstated = triage_referral(_flagged(_complete(), doc, [_flag(False)]), ctx, received=RECEIVED)
+    assert unstated.triage.urgency == Urgency.URGENT  # nothing stated: never under-triage
+
+
+def test_stated_routine_with_only_negated_flags_has_no_problem(ctx):
+    doc = _document(["denies", "chest", "pain"])
+    referral = _complete(**{FieldName.REFERRAL_URGENCY: "routine"})
+    result = triage_referral(_flagged(referral, doc, [_flag(True)]), ctx, received=RECEIVED)
+    assert result.triage.urgency == Urgency.ROUTINE
+    assert result.problems == []
 
 
 def test_negated_red_flag_does_not_escalate(ctx):

@@ -120,3 +120,41 @@ def test_mark_states() -> None:
     assert mark_state("O") == "unchecked"
     assert mark_state("[l") is None
     assert mark_state("") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param("Requested timeframe: ☐ Within 24 hours ☒ Within 1 week ☐ Within 4-6 weeks",
+                     ["urgent"], id="timeframe-options"),
+        pytest.param("Schedule within: [ ] 24 hours [ ] 72 hours [X] 2-4 weeks", ["routine"],
+                     id="timeframe-routine"),
+        pytest.param("Is this referral urgent? ☒ Yes ☐ No", ["urgent"], id="question-yes"),
+        pytest.param("Is this referral urgent? ☐ Yes ☒ No", [], id="question-no"),
+        pytest.param("Priority: ☐ Low ☒ High", ["urgent"], id="labelled-low-high"),
+        pytest.param("Risk: ☐ Low ☒ High", [], id="low-high-without-urgency-label"),
+        pytest.param("Priority: Urgent (within 1 week)", ["urgent"], id="value-with-timeframe"),
+    ],
+)
+def test_option_groups_in_other_words(line: str, expected: list[str]) -> None:
+    """Issue 6 classes 2/4: time frames and yes/no questions are urgency option groups too."""
+    assert [v for v, _, _ in urgency_of(line)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I would be grateful if you could see her as a matter of urgency.", "urgent"),
+        ("Please arrange a prompt assessment of this lesion.", "urgent"),
+        ("Stat consult requested for the patient.", "stat"),
+        ("I would be grateful if you could see him urgently.", "urgent"),
+    ],
+)
+def test_urgency_stated_in_other_words(sentence: str, expected: str) -> None:
+    found = urgency_of(sentence)
+    assert found and found[0][0] == expected
+
+
+def test_negated_urgency_words_state_nothing() -> None:
+    found = urgency_of("There is no urgency to this referral.")
+    assert [v for v, _, _ in found if v != "routine"] == []

@@ -1,0 +1,306 @@
+"""One reader for every option group: a label and options laid out with boxes or brackets.
+
+Forms ask many questions as lists of boxes — urgency (Routine/Urgent/STAT), the specialty
+("Refer to: ☐ Cardiology ☒ Dermatology ☐ ENT ..." over a row, a column or a grid), sex, visit
+type. Whatever the field, the question is the same: which option is marked? Reading the first
+option, or any option word, as the answer is the classic failure; an unmarked list states
+nothing. So a field gives this module its *vocabulary* (a regex of option words and a function
+from a word to the field's value) and gets back the groups on the page and the marked option of
+each, decided in this order:
+
+1. a mark in the text — "☒", "[X]", "(x)", "■", "✓", or what fax OCR makes of a ticked box
+   ("X", "[XJ]", "&l"); an option beside an empty box ("☐", "[ ]", "O", "(]") never counts;
+2. the page image's pixels (:mod:`extractors.checkboxes`): boxes drawn as vector graphics,
+   handwritten ticks, circled options, and OCR that garbled every box alike;
+3. elimination: every other option shows an empty box and one shows none (OCR dropped it).
+
+Two marked options, or a thin pixel margin, give a low confidence for the reviewer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from extractors.checkboxes import marked_by_pixels
+from extractors.fields.clinical_layout import page_lines
+from extractors.fields.clinical_rules import load_rules
+from models.document import Page
+
+_MARK_MAX = 5
+_ROW_MAX_LETTERS = 6
+_DROP = re.compile(r"[\s.,;:'`\"‘’“”]+")
+#: Marks a text layer or clean OCR prints as their own token: these split a row into options.
+_BOX = re.compile(r"(?<!\w)(?:[☐☒☑■□▢○◯●◉⊠▣✓✔✅]|\[\s*[xX✓✔✗]?\s*\]|\(\s*[xX✓✔]?\s*\))")
+_YES_NO = re.compile(r"^\s*[:?]\s*(?P<mark>\S{1,4}\s*)?(?P<yn>yes|no)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a field's options look like.
+
+    Attributes:
+        option: regex of option words, with a ``word`` group (see :func:`option_pattern`).
+        value: maps an option's words to the field's value, ``None`` when it names none.
+        label: regex of the group's labels ("Urgency", "Refer to"), matched up to its colon.
+        other: value of a marked option outside the vocabulary ("☒ Wound care"), if any.
+    """
+
+    option: re.Pattern[str]
+    value: Callable[[str], str | None]
+    label: re.Pattern[str] | None = None
+    other: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a group: its value, its words in the page text and the marks beside it."""
+
+    value: str | None
+    start: int
+    end: int
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """Options read as one question, the span they cover and whether a label introduced them."""
+
+    choices: list[Choice]
+    start: int
+    end: int
+    labelled: bool
+
+
+@dataclass(frozen=True)
+class Marked:
+    """The answer of a group: the marked choice, how sure, and how it was read."""
+
+    choice: Choice
+    confidence: float
+    how: str  # checkbox | checkbox_pixels | checkbox_inferred | label | yes_no
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    rules = load_rules("checkboxes.yaml")
+    return {
+        "checked": re.compile("[" + re.escape(rules["checked_chars"]) + "]"),
+        "clear": set(rules["clear_marks"]),
+        "unchecked": set(rules["unchecked_marks"]),
+        "glued": rules["glued_mark"],
+    }
+
+
+def option_pattern(alternation: str) -> re.Pattern[str]:
+    """Regex of option words, possibly glued to a mark in front ("Djroutine"), not in a word."""
+    return re.compile(
+        rf"(?:(?<=[^\w])|^)(?P<glue>{_rules()['glued']})?(?P<word>{alternation})"
+        r"(?-i:(?![a-z]))",
+        re.IGNORECASE | re.MULTILINE,
+    )
+
+
+def mark_state(mark: str) -> str | None:
+    """``"checked"``, ``"unchecked"`` or ``None`` (no mark, or unreadable) for box text."""
+    mark = _DROP.sub("", mark)
+    if not mark:
+        return None
+    rules = _rules()
+    if mark in rules["clear"] or rules["checked"].search(mark):
+        return "checked"
+    return "unchecked" if mark in rules["unchecked"] else None
+
+
+def is_clear(mark: str) -> bool:
+    """True for a drawn tick ("☒", "[X]") rather than what OCR may have made of a box."""
+    mark = _DROP.sub("", mark)
+    return any(mark.endswith(c) for c in _rules()["clear"])
+
+
+def _by_boxes(text: str, start: int, end: int, vocab: Vocabulary) -> list[Choice]:
+    """Options of a line that prints its boxes as tokens: the text between two boxes."""
+    boxes = list(_BOX.finditer(text, start, end))
+    # "Urgent [X]  Routine [ ]": words before their boxes when the row ends on a box
+    after = bool(text[start : boxes[0].start()].strip()) and not text[boxes[-1].end() : end].strip()
+    out: list[Choice] = []
+    for i, box in enumerate(boxes):
+        if after:
+            seg_start, stop = (boxes[i - 1].end() if i else start), box.start()
+        else:
+            seg_start, stop = box.end(), boxes[i + 1].start() if i + 1 < len(boxes) else end
+        seg = text[seg_start:stop]
+        s = seg_start + len(seg) - len(seg.lstrip())
+        e = seg_start + len(seg.rstrip(" \t:_-"))
+        if e <= s:
+            continue
+        hit = vocab.option.search(text, s, e)
+        value = vocab.value(hit.group("word")) if hit else None
+        if value is not None and hit is not None:
+            s, e = hit.start("word"), hit.end("word")
+        mark = box.group(0)
+        out.append(Choice(value, s, e, "" if after else mark, mark if after else ""))
+    return out
+
+
+def _by_words(text: str, start: int, zone: int, end: int, vocab: Vocabulary) -> list[Choice]:
+    """Option words of a line with the mark text in front of and after each."""
+    found = [m for m in vocab.option.finditer(text, start, end) if m.start() >= zone]
+    found = [m for m in found if vocab.value(m.group("word")) is not None]
+    out: list[Choice] = []
+    for i, m in enumerate(found):
+        prev_end = found[i - 1].end() if i else zone
+        nxt = found[i + 1].start() if i + 1 < len(found) else end
+        out.append(
+            Choice(
+                vocab.value(m.group("word")),
+                m.start("word"),
+                m.end(),
+                _DROP.sub("", text[prev_end : m.start("word")])[-_MARK_MAX:],
+                _after_mark(text[m.end() : nxt]),
+            )
+        )
+    return out
+
+
+def _after_mark(rest: str) -> str:
+    """The mark right after an option ("Urgent [X]"): only when nothing longer follows."""
+    rest = _DROP.sub("", rest)
+    return rest if len(rest) <= _MARK_MAX else ""
+
+
+def is_box(mark: str) -> bool:
+    """True for a mark printed as a box or bracket token ("☐", "[X]", "( )"), not OCR noise."""
+    return bool(_BOX.fullmatch(mark.strip()))
+
+
+def row_choices(text: str, start: int, end: int, vocab: Vocabulary) -> tuple[list[Choice], bool]:
+    """The options of one line and whether a group label starts it."""
+    label = vocab.label.search(text, start, end) if vocab.label else None
+    zone = label.end() if label else start
+    if len(_BOX.findall(text, zone, end)) >= 2:
+        boxed = _by_boxes(text, zone, end, vocab)
+        if sum(c.value is not None for c in boxed) >= 1:
+            return boxed, label is not None
+    return _by_words(text, start, zone, end, vocab), label is not None
+
+
+def is_row(text: str, start: int, end: int, choices: list[Choice], vocab: Vocabulary) -> bool:
+    """True for a form row: options, marks and a label, little else (not prose)."""
+    rest = text[start:end]
+    label = vocab.label.search(rest) if vocab.label else None
+    if label:
+        rest = rest[: label.start()] + rest[label.end() :]
+    boxed = len(_BOX.findall(rest)) >= 2 and all(c.before for c in choices)
+    for c in choices:
+        rest = rest.replace(text[c.start : c.end], " ", 1)
+    if boxed:  # every option sits after its own box: unknown options are options too
+        return True
+    letters = sum(ch.isalpha() for ch in re.sub(r"\b\w{1,3}\b", " ", rest))
+    return letters <= _ROW_MAX_LETTERS
+
+
+def find_groups(text: str, vocab: Vocabulary) -> list[Group]:
+    """Option groups of a page: runs of consecutive row lines, a label line may open one."""
+    groups: list[Group] = []
+    current: list[Choice] = []
+    span: list[int] = []
+    labelled = False
+    for line in page_lines(text):
+        choices, has_label = row_choices(text, line.start, line.end, vocab)
+        marked = any(
+            mark_state(c.before) or mark_state(c.after) or _YES_NO.match(text[c.end : line.end])
+            for c in choices
+        )
+        row = (
+            bool(choices)
+            and (len(choices) > 1 or has_label or marked or bool(current) or labelled)
+            and is_row(text, line.start, line.end, choices, vocab)
+        )
+        tail = text[line.start : line.end].split(":")[-1].strip()
+        bare_label = has_label and not choices and not tail
+        if row or bare_label:
+            if has_label and (current or labelled):
+                groups.append(Group(current, span[0], span[1], labelled))
+                current, span, labelled = [], [], False
+            current.extend(choices)
+            span = [span[0] if span else line.start, line.end]
+            labelled = labelled or has_label
+            continue
+        if current:
+            groups.append(Group(current, span[0], span[1], labelled))
+        current, span, labelled = [], [], False
+    if current:
+        groups.append(Group(current, span[0], span[1], labelled))
+    return [g for g in groups if g.choices]
+
+
+def yes_no(text: str, start: int, end: int) -> bool | None:
+    """A yes/no answer right after a question word ("Urgent? ☒ Yes ☐ No"): True, False or None.
+
+    Yes counts only when its own box is not empty; when both answers are printed, the one
+    with the ticked box answers.
+    """
+    found = _YES_NO.match(text[start:end])
+    if not found:
+        return None
+    marks = re.findall(r"(\S{1,4})?\s*\b(yes|no)\b", text[start:end], re.IGNORECASE)
+    states = {yn.lower(): mark_state(mark or "") for mark, yn in marks}
+    if states.get("yes") == "checked":
+        return True
+    if states.get("no") == "checked" or states.get("yes") == "unchecked":
+        return False
+    return found.group("yn").lower() == "yes"
+
+
+def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
+    """The marked option(s) of a group; empty when the group states nothing."""
+    choices = group.choices
+    if len(choices) == 1:
+        answer = yes_no(text, choices[0].end, group.end)
+        if answer is not None:
+            return [Marked(choices[0], 0.8, "yes_no")] if answer else []
+    after_style = not choices[0].before and mark_state(choices[-1].after) is not None
+    marks = [c.after if after_style else c.before for c in choices]
+    states = [mark_state(m) for m in marks]
+    checked = [i for i, st in enumerate(states) if st == "checked"]
+    pixels = _pixels(choices, page) if len(choices) > 1 else None
+    if checked:
+        if len(checked) > 1 and pixels is not None and pixels[0] in checked:
+            return [Marked(choices[pixels[0]], min(0.8, pixels[1]), "checkbox_pixels")]
+        if len(checked) == 1 and pixels is not None and pixels[1] >= 0.9:
+            i = checked[0]
+            if pixels[0] != i and not is_clear(marks[i]):  # OCR guessed a tick the image lacks
+                return [Marked(choices[pixels[0]], 0.8, "checkbox_pixels")]
+        base = 0.95 if len(checked) == 1 else 0.5
+        return [
+            Marked(choices[i], base if is_clear(marks[i]) else base - 0.1, "checkbox")
+            for i in checked
+        ]
+    if pixels is not None:
+        return [Marked(choices[pixels[0]], pixels[1] * (0.95 / 0.9), "checkbox_pixels")]
+    same = len({c.value for c in choices}) == 1  # "Priority: Urgent (within 1 week)"
+    if (len(choices) == 1 or same) and states[0] is None and group.labelled:
+        return [Marked(choices[0], 0.9, "label")]
+    unknown = [i for i, st in enumerate(states) if st is None]
+    if len(choices) > 1 and len(unknown) == 1 and states.count("unchecked") >= 1:
+        return [Marked(choices[unknown[0]], 0.7, "checkbox_inferred")]
+    return []  # several options and no readable marks: nothing tells which was ticked
+
+
+def _pixels(choices: list[Choice], page: Page | None) -> tuple[int, float] | None:
+    """Index and confidence of the choice the page image shows marked, if any."""
+    if page is None or not page.image_path:
+        return None
+    boxes = []
+    for c in choices:
+        words = page.words_for(c.start, c.end)
+        if not words:
+            return None
+        boxes.append(words[0].box)
+    pick = marked_by_pixels(page, boxes)
+    return (pick.index, pick.confidence) if pick is not None else None
