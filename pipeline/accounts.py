@@ -19,9 +19,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
+from models.clock import as_utc
 from models.review import Role, User
 from models.storage import Store
-from models.storage.jobs import as_utc
 from models.storage.review_tables import ApiTokenRow, SessionRow, UserRow
 
 _HASHER = PasswordHasher()

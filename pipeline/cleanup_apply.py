@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.clock import as_utc
 from models.storage import Store
 from models.storage.cleanup_tables import CleanupActionRow
-from models.storage.jobs import as_utc
 from models.storage.review_tables import ClaimRow
 from models.storage.tables import AuditRow, ReferralRow
 from models.vocab import ReferralStatus

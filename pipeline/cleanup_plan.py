@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.clock import as_utc
 from models.storage import Store
 from models.storage.cleanup_tables import ReferralStatusUpdateRow
-from models.storage.jobs import as_utc
 from models.storage.tables import DocumentRow, PageRow, ReferralRow
 from pipeline.dedup.candidate import Candidate
 from pipeline.dedup.propose import Embedder, propose

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from models.clock import as_utc
 from models.document import FaxMeta
 from models.errors import IntakeError, redacted_traceback
 from models.storage import Store, history
-from models.storage.jobs import as_utc
 from models.storage.tables import DocumentRow
 from models.vocab import DocumentStatus
 from pipeline import quarantine

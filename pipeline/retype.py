@@ -9,8 +9,7 @@ reaches the queue. :func:`referrals_of_pages` serves the review screen's split/m
 
 from __future__ import annotations
 
-from datetime import UTC
-
+from models.clock import as_utc
 from models.document import Document, FaxMeta
 from models.evidence import Analysis, Evidence
 from models.referral import Referral
@@ -22,14 +21,13 @@ from pipeline.stage import StageContext
 
 def stored_document(store: Store, row: DocumentRow) -> Document:
     """The domain document of a stored row, with its read pages."""
-    received = row.received_at if row.received_at.tzinfo else row.received_at.replace(tzinfo=UTC)
     return Document(
         id=row.id,
         sha256=row.sha256,
         media_type=row.media_type,
         size_bytes=row.size_bytes,
         source_name=row.source_name,
-        received_at=received,
+        received_at=as_utc(row.received_at),
         page_count=row.page_count,
         fax=FaxMeta.model_validate(row.fax) if row.fax else None,
         pages=store.pages_of(row.id),

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from models.clock import as_utc
 from models.referral import Referral
 from models.review import Claim, RejectReason, User
 from models.storage import Store
-from models.storage.jobs import as_utc
 from models.storage.review_tables import ClaimRow, FieldReviewRow, ReferralIndexRow
 from models.storage.tables import AuditRow, DocumentRow, ReferralRow
 from models.vocab import FieldName, ReferralStatus

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from models.clock import as_utc
 from models.storage import Store
-from models.storage.jobs import as_utc
 from models.storage.review_tables import ClaimRow, ReferralIndexRow
 from models.storage.tables import DocumentRow, ReferralRow
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from models.clock import as_utc
 from models.storage.job_tables import ArrivalRow, JobRow
-from models.storage.jobs import as_utc
 from models.storage.tables import DocumentRow
 from pipeline.inbox import is_candidate
 from pipeline.jobs import open_runtime

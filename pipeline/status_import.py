@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.clock import as_utc
 from models.storage import Store
-from models.storage.jobs import as_utc
 from models.storage.review_tables import ReferralIndexRow
 from pipeline.dedup.names import name_similarity
 from pipeline.loop_status import FROM_TASK, StatusError, Update, normalise_state, record
@@ -48,7 +48,7 @@ def _when(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise StatusError("date is not ISO 8601 (YYYY-MM-DD)") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else as_utc(moment)
+    return as_utc(moment)
 
 
 def _by_patient(s: Session, name: str, dob: str, when: datetime) -> str:

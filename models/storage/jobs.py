@@ -17,6 +17,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from models.clock import as_utc
 from models.document import Document, Page
 from models.referral import Referral
 from models.storage.job_tables import ArrivalRow, JobPageRow, JobRow
@@ -26,11 +27,6 @@ from models.storage.tables import DeliveryRow, DocumentRow
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes for UTC columns; PostgreSQL aware ones."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

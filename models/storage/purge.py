@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, text
 
+from models.clock import as_utc
 from models.storage.cleanup_tables import CleanupActionRow, ReferralStatusUpdateRow, RoutingRow
 from models.storage.job_tables import ArrivalRow, JobPageRow, JobRow
 from models.storage.ops_tables import ProcessingRunRow, TombstoneRow
@@ -36,10 +37,7 @@ class Target:
 
 
 def _target(row: DocumentRow) -> Target:
-    received = row.received_at
-    if received.tzinfo is None:
-        received = received.replace(tzinfo=UTC)
-    return Target(row.id, row.sha256, received)
+    return Target(row.id, row.sha256, as_utc(row.received_at))
 
 
 def targets_by_key(store: Store, keys: list[str]) -> tuple[list[Target], list[str]]:

@@ -5,12 +5,13 @@ never overlap or skip a row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from models.clock import as_utc
 from models.storage.tables import DocumentRow, ReferralRow
 
 
@@ -37,7 +38,7 @@ def _aware(value: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes for UTC columns."""
     if value is None:
         return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return as_utc(value)
 
 
 def _received(document: DocumentRow) -> datetime | None:

@@ -8,9 +8,10 @@ its page and box, an unstated urgency with a current red flag is ``urgent``. Neg
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from extractors.fields.urgency_decision import UNDER_TRIAGE, Flag, decide_urgency
+from models.clock import as_utc
 from models.document import Document
 from models.evidence import Analysis, Evidence
 from models.referral import Field, Reason, Referral, Source, Triage
@@ -22,8 +23,7 @@ def received_at(document: Document) -> datetime:
     """When the fax arrived: the fax server's time (``submit --received``) when it gave one,
     else when the file landed. Due-by clocks start here, not when processing ran."""
     if document.fax is not None and document.fax.received is not None:
-        received = document.fax.received
-        return received if received.tzinfo is not None else received.replace(tzinfo=UTC)
+        return as_utc(document.fax.received)
     return document.received_at
 
 

@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlalchemy import func, or_, select
 
-from models.storage.jobs import as_utc
+from models.clock import as_utc
 from models.storage.tables import DocumentRow, PageRow, ReferralRow
 from models.vocab import DocumentType
 from pipeline import review_actions as actions
