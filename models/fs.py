@@ -22,6 +22,8 @@ from pathlib import Path
 
 from models.errors import ErrorCode, Rejected
 
+_CHUNK = 1 << 20
+
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 
@@ -101,6 +103,23 @@ def write_private(target: Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def copy_private(source: Path, target: Path) -> Path:
+    """Copy the regular file ``source`` (never a link) to ``target`` atomically, mode 0600."""
+    src_fd = open_regular(source)
+    fd, tmp = private_temp(target.parent)
+    try:
+        with os.fdopen(src_fd, "rb") as src, os.fdopen(fd, "wb") as dst:
+            while chunk := src.read(_CHUNK):
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
         tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)

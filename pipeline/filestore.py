@@ -14,14 +14,20 @@ import errno
 import hashlib
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from models.document import FaxMeta
-from models.fs import PRIVATE_FILE, open_regular, private_dir, private_temp, write_private
+from models.fs import (
+    PRIVATE_FILE,
+    copy_private,
+    open_regular,
+    private_dir,
+    private_temp,
+    write_private,
+)
 
 _CHUNK = 1 << 20
 
@@ -156,15 +162,5 @@ def move_file(source: Path, target: Path) -> None:
     except (OSError, NotImplementedError) as exc:
         if getattr(exc, "errno", errno.ENOTSUP) not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
             raise
-    src_fd = open_regular(source)
-    fd, tmp = private_temp(target.parent)
-    try:
-        with os.fdopen(fd, "wb") as dst, os.fdopen(src_fd, "rb") as src:
-            shutil.copyfileobj(src, dst, _CHUNK)
-            dst.flush()
-            os.fsync(dst.fileno())
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    copy_private(source, target)
     source.unlink()

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractors.base import DOCUMENT_SUFFIXES
 from models.errors import ErrorCode, IntakeError, Rejected
-from models.fs import open_regular, private_dir, private_temp, write_private
+from models.fs import copy_private, private_dir, write_private
 from pipeline.filestore import move_file
 
 if TYPE_CHECKING:
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOTE_SUFFIX = ".error.txt"
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -116,19 +115,7 @@ def keep_copy(
     write_note(target, failure)
     if target.exists():
         return target
-    src_fd = open_regular(source)
-    fd, tmp = private_temp(quarantine_dir)
-    try:
-        with os.fdopen(src_fd, "rb") as src, os.fdopen(fd, "wb") as dst:
-            while chunk := src.read(_CHUNK):
-                dst.write(chunk)
-            dst.flush()
-            os.fsync(dst.fileno())
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return copy_private(source, target)
 
 
 def move_in(
