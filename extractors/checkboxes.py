@@ -34,6 +34,7 @@ MIN_RING_INK = 0.06
 BOXED_SHARE = 0.75
 _DARK = 128
 _INNER = 0.25  # share of the box trimmed on each side: the border is not the mark
+_SIDE = 0.7  # share of a box's height (width) its side lines cover, at fax resolution too
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,36 @@ def _box_ink(word: Box, gray: np.ndarray, *, after: bool) -> float | None:
     boxes = [
         (int(x), int(y), int(w), int(hh))
         for x, y, w, hh, _area in stats[1:count]
-        if 0.45 * h <= hh <= 1.6 * h and 0.45 * h <= w <= 1.6 * h and 0.6 <= w / hh <= 1.6
+        if 0.45 * h <= hh <= 1.6 * h
+        and 0.45 * h <= w <= 1.6 * h
+        and 0.6 <= w / hh <= 1.6
+        and is_box_shape(mask[y : y + hh, x : x + w])
     ]
     if not boxes:
         return None
     x, y, w, hh = max(boxes, key=lambda b: b[0]) if after else min(boxes, key=lambda b: b[0])
     return inner_ink(mask[y : y + hh, x : x + w])
+
+
+def is_box_shape(mask: np.ndarray) -> bool:
+    """True when the ink is drawn as a box: four straight sides, whatever is inside.
+
+    Letters are square-ish blobs too ("e", "T", "N" beside an option) and have ink inside;
+    only a box has a long ink line near each of its four edges. A tick may overshoot the box,
+    so each side is looked for in the outer third of the blob, not on its very border.
+    """
+    height, width = mask.shape
+    if height < 4 or width < 4:
+        return False
+    cols = mask.mean(axis=0)
+    rows = mask.mean(axis=1)
+    third_w, third_h = max(1, width // 3), max(1, height // 3)
+    return bool(
+        cols[:third_w].max() >= _SIDE
+        and cols[-third_w:].max() >= _SIDE
+        and rows[:third_h].max() >= _SIDE
+        and rows[-third_h:].max() >= _SIDE
+    )
 
 
 def inner_ink(mask: np.ndarray) -> float:
@@ -154,6 +179,24 @@ def marked_by_pixels(page: Page, words: list[Box]) -> PixelPick | None:
             return pick
         thin = thin or pick
     return thin
+
+
+def all_empty(page: Page, words: list[Box]) -> bool:
+    """True when the image shows an empty box beside every option and no option circled.
+
+    Then a tick that OCR read into the text ("MM", "&") or guessed by elimination is not on
+    any of these options: the marked one, if any, is an option OCR did not read.
+    """
+    gray = _page_gray(page)
+    if gray is None or len(words) < 2:
+        return False
+    if max(_ring_ink(w, gray) for w in words) >= MIN_RING_INK:
+        return False
+    for after in (False, True):
+        found = [_box_ink(w, gray, after=after) for w in words]
+        if all(b is not None for b in found):
+            return max(b or 0.0 for b in found) < MIN_INK / 2
+    return False
 
 
 def ticked(page: Page, words: list[Box]) -> int | None:

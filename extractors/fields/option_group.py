@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from extractors.checkboxes import marked_by_pixels
+from extractors.checkboxes import all_empty, marked_by_pixels
 from extractors.fields.clinical_layout import page_lines
 from extractors.fields.clinical_rules import load_rules
 from models.document import Page
+from models.geometry import Box
 
 _MARK_MAX = 5
 _ROW_MAX_LETTERS = 6
@@ -269,6 +270,10 @@ def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
     states = [mark_state(m) for m in marks]
     checked = [i for i, st in enumerate(states) if st == "checked"]
     pixels = _pixels(choices, page) if len(choices) > 1 else None
+    if pixels is None and len(choices) > 1 and _all_empty(choices, page):
+        # every option's box is empty on the image: a tick OCR read, or one guessed by
+        # elimination, is not on these options (the marked one, if any, OCR did not read)
+        return [Marked(choices[i], 0.95, "checkbox") for i in checked if is_clear(marks[i])]
     if checked:
         if len(checked) > 1 and pixels is not None and pixels[0] in checked:
             return [Marked(choices[pixels[0]], min(0.8, pixels[1]), "checkbox_pixels")]
@@ -277,8 +282,9 @@ def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
             if pixels[0] != i and not is_clear(marks[i]):  # OCR guessed a tick the image lacks
                 return [Marked(choices[pixels[0]], 0.8, "checkbox_pixels")]
         base = 0.95 if len(checked) == 1 else 0.5
-        return [
-            Marked(choices[i], base if is_clear(marks[i]) else base - 0.1, "checkbox")
+        seen = pixels is not None and pixels[1] >= 0.9 and len(checked) == 1
+        return [  # an OCR-ish tick the image confirms is as good as a clear one
+            Marked(choices[i], base if is_clear(marks[i]) or seen else base - 0.1, "checkbox")
             for i in checked
         ]
     if pixels is not None:
@@ -292,8 +298,8 @@ def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
     return []  # several options and no readable marks: nothing tells which was ticked
 
 
-def _pixels(choices: list[Choice], page: Page | None) -> tuple[int, float] | None:
-    """Index and confidence of the choice the page image shows marked, if any."""
+def _boxes(choices: list[Choice], page: Page | None) -> list[Box] | None:
+    """The page box of each choice's first word; ``None`` without an image or a word."""
     if page is None or not page.image_path:
         return None
     boxes = []
@@ -302,5 +308,18 @@ def _pixels(choices: list[Choice], page: Page | None) -> tuple[int, float] | Non
         if not words:
             return None
         boxes.append(words[0].box)
+    return boxes
+
+
+def _all_empty(choices: list[Choice], page: Page | None) -> bool:
+    boxes = _boxes(choices, page)
+    return boxes is not None and page is not None and all_empty(page, boxes)
+
+
+def _pixels(choices: list[Choice], page: Page | None) -> tuple[int, float] | None:
+    """Index and confidence of the choice the page image shows marked, if any."""
+    boxes = _boxes(choices, page)
+    if boxes is None or page is None:
+        return None
     pick = marked_by_pixels(page, boxes)
     return (pick.index, pick.confidence) if pick is not None else None

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.clinical_labels import labelled
-from extractors.fields.clinical_rules import clean_key, label_patterns
+from extractors.fields.clinical_rules import clean_key, label_patterns, phrase_pattern
 from extractors.fields.layout import ocr_confidence
 from extractors.fields.option_group import (
     Vocabulary,
@@ -36,6 +36,7 @@ __all__ = ["EXTRACTOR", "SpecialtyComponent", "infer_specialty", "match_specialt
 EXTRACTOR = "fields.specialty@1"
 #: An unlisted service is believed only when OCR read its words confidently.
 _UNLISTED_MIN_OCR = 0.9
+_GLUE_MIN_LEN = 5
 KEY = str(FieldName.REFERRAL_SPECIALTY)
 _SERVICE = (
     r"(?:clinic|department|dept\.?|service|specialist|team|center|centre|consult\w*|referral"
@@ -84,11 +85,28 @@ def vocabulary() -> Vocabulary:
         return found.value if found is not None else None
 
     return Vocabulary(
-        option=option_pattern(lex.synonym_re.pattern),
+        option=option_pattern(_glueable(lex.phrases)),
         value=value,
         label=label_patterns()[KEY],
         other=Specialty.OTHER.value,
     )
+
+
+def _glueable(synonyms: tuple[str, ...]) -> str:
+    """Alternation of the synonyms in which a long one may follow a glued box mark.
+
+    Fax OCR glues an empty box to its option ("ONeurology", "[Endocrinology"); the option
+    pattern already requires a boundary before the glued mark. Short synonyms ("ENT", "GI")
+    keep their own boundary: "Dent" is not a box and "ENT".
+    """
+    guard = r"(?<![\w])"
+    parts = []
+    for syn in sorted(set(synonyms), key=len, reverse=True):
+        source = phrase_pattern(syn.strip())
+        if len(clean_key(syn).replace(" ", "")) >= _GLUE_MIN_LEN and source.startswith(guard):
+            source = source[len(guard) :]
+        parts.append(f"(?:{source})")
+    return "|".join(parts)
 
 
 _YOUR_CLINIC = re.compile(

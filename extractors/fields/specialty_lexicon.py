@@ -25,6 +25,7 @@ class Lexicon:
     """Compiled view of the specialty rules."""
 
     synonyms: dict[str, Specialty]
+    phrases: tuple[str, ...]
     synonym_re: re.Pattern[str]
     text_synonym_re: re.Pattern[str]
     keywords: dict[Specialty, re.Pattern[str]]
@@ -57,6 +58,7 @@ def lexicon() -> Lexicon:
     text_syn = [s for s in all_syn if clean_key(s) not in ambiguous and len(clean_key(s)) > 2]
     return Lexicon(
         synonyms=synonyms,
+        phrases=tuple(all_syn),
         synonym_re=compile_phrases(all_syn),
         text_synonym_re=compile_phrases(text_syn),
         keywords=keywords,
