@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from extractors.checkboxes import all_empty, marked_by_pixels
 from extractors.fields.clinical_layout import page_lines
 from extractors.fields.clinical_rules import load_rules
@@ -48,12 +50,16 @@ class Vocabulary:
         value: maps an option's words to the field's value, ``None`` when it names none.
         label: regex of the group's labels ("Urgency", "Refer to"), matched up to its colon.
         other: value of a marked option outside the vocabulary ("☒ Wound care"), if any.
+        guess: reads a value from words OCR garbled ("OGtaD", "Neurologp"), given the values
+            the group's other options have, if it can; an option the image shows marked but
+            OCR did not read is mapped through it.
     """
 
     option: re.Pattern[str]
     value: Callable[[str], str | None]
     label: re.Pattern[str] | None = None
     other: str | None = None
+    guess: Callable[[str, set[str]], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,24 @@ def _rules() -> dict[str, Any]:
         "unchecked": set(rules["unchecked_marks"]),
         "glued": rules["glued_mark"],
     }
+
+
+def fuzzy_option(word: str, options: dict[str, str], cutoff: float = 70.0) -> str | None:
+    """The value of the option ``word`` most resembles once a glued box mark is dropped.
+
+    ``options`` maps option words (lower case) to values; "OGeurologp" is "neurology" after
+    its first letters, a box OCR glued on, are tried away.
+    """
+    letters = re.sub(r"[^a-z]", "", word.lower())
+    best: tuple[float, str] | None = None
+    for cut in range(3):
+        key = letters[cut:]
+        if len(key) < 3:
+            break
+        hit = process.extractOne(key, list(options), scorer=fuzz.ratio, score_cutoff=cutoff)
+        if hit and (best is None or hit[1] > best[0]):
+            best = (hit[1], options[hit[0]])
+    return best[1] if best else None
 
 
 def option_pattern(alternation: str) -> re.Pattern[str]:
@@ -258,8 +282,14 @@ def yes_no(text: str, start: int, end: int) -> bool | None:
     return found.group("yn").lower() == "yes"
 
 
-def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
-    """The marked option(s) of a group; empty when the group states nothing."""
+def decide(
+    group: Group, text: str, page: Page | None, vocab: Vocabulary | None = None
+) -> list[Marked]:
+    """The marked option(s) of a group; empty when the group states nothing.
+
+    With ``vocab``, an option the image shows marked that OCR garbled beyond the option
+    pattern is read through ``vocab.guess`` at a low confidence (see :func:`_unread`).
+    """
     choices = group.choices
     if len(choices) == 1:
         answer = yes_no(text, choices[0].end, group.end)
@@ -273,7 +303,8 @@ def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
     if pixels is None and len(choices) > 1 and _all_empty(choices, page):
         # every option's box is empty on the image: a tick OCR read, or one guessed by
         # elimination, is not on these options (the marked one, if any, OCR did not read)
-        return [Marked(choices[i], 0.95, "checkbox") for i in checked if is_clear(marks[i])]
+        clear = [Marked(choices[i], 0.95, "checkbox") for i in checked if is_clear(marks[i])]
+        return clear or _unread(group, text, page, vocab)
     if checked:
         if len(checked) > 1 and pixels is not None and pixels[0] in checked:
             return [Marked(choices[pixels[0]], min(0.8, pixels[1]), "checkbox_pixels")]
@@ -296,6 +327,60 @@ def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
     if len(choices) > 1 and len(unknown) == 1 and states.count("unchecked") >= 1:
         return [Marked(choices[unknown[0]], 0.7, "checkbox_inferred")]
     return []  # several options and no readable marks: nothing tells which was ticked
+
+
+#: Confidence of an option read from words OCR garbled: the reviewer confirms it.
+UNREAD_CONFIDENCE = 0.6
+
+
+def _unread(group: Group, text: str, page: Page | None, vocab: Vocabulary | None) -> list[Marked]:
+    """The marked option among the words of a group that OCR did not read as options.
+
+    Every read option's box is empty; if the image shows one of the other words of the group
+    (a circled "OGtaD", a ticked "Neurologp") clearly marked beside the read ones, it is the
+    answer, valued by ``vocab.guess`` — a low-confidence answer beats a silent "nothing".
+    """
+    if page is None or vocab is None or vocab.guess is None:
+        return []
+    taken = [(c.start, c.end) for c in group.choices]
+    extra: list[tuple[int, int]] = []
+    for s, e in page.word_spans():
+        if s < group.start or e > group.end or any(a < e and s < b for a, b in taken):
+            continue
+        labelled = vocab.label is not None and vocab.label.search(text, s, e)
+        if sum(ch.isalpha() for ch in text[s:e]) >= 3 and not labelled:
+            extra.append((s, e))
+    if not extra:
+        return []
+    spans = taken + extra
+    boxes = _boxes([Choice(None, s, e, "", "") for s, e in spans], page)
+    if boxes is None:
+        return []
+    pick = marked_by_pixels(page, boxes)
+    index = (
+        pick.index if pick is not None and pick.confidence >= 0.9 else _circled(boxes, len(taken))
+    )
+    if index is None or index < len(taken):
+        return []
+    s, e = spans[index]
+    value = vocab.guess(text[s:e], {c.value for c in group.choices if c.value})
+    if value is None:
+        return []
+    return [Marked(Choice(value, s, e, "", ""), UNREAD_CONFIDENCE, "checkbox_pixels")]
+
+
+def _circled(boxes: list[Box], read: int) -> int | None:
+    """The one unread word whose box is much taller than the read options': OCR took the
+    circle drawn round it into the word."""
+    heights = sorted(b.y1 - b.y0 for b in boxes[:read])
+    if not heights:
+        return None
+    tall = [
+        i
+        for i in range(read, len(boxes))
+        if boxes[i].y1 - boxes[i].y0 >= 1.6 * heights[len(heights) // 2]
+    ]
+    return tall[0] if len(tall) == 1 else None
 
 
 def _boxes(choices: list[Choice], page: Page | None) -> list[Box] | None:

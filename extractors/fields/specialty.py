@@ -23,6 +23,7 @@ from extractors.fields.option_group import (
     Vocabulary,
     decide,
     find_groups,
+    fuzzy_option,
     is_box,
     option_pattern,
 )
@@ -89,7 +90,18 @@ def vocabulary() -> Vocabulary:
         value=value,
         label=label_patterns()[KEY],
         other=Specialty.OTHER.value,
+        guess=lambda word, _read: fuzzy_option(word, _long_options()),
     )
+
+
+@lru_cache(maxsize=1)
+def _long_options() -> dict[str, str]:
+    """Synonyms long enough to be told apart when OCR garbled them, with their values."""
+    return {
+        syn: specialty.value
+        for syn, specialty in lexicon().synonyms.items()
+        if len(syn) >= _GLUE_MIN_LEN
+    }
 
 
 def _glueable(synonyms: tuple[str, ...]) -> str:
@@ -138,8 +150,11 @@ class SpecialtyComponent:
                 continue
             specialty, score, s, e, how = found
             page = page_of(doc)
-            if how == "unlisted" and page is not None and page.text() == text and (
-                ocr_confidence(page, item.start + s, item.start + e) < _UNLISTED_MIN_OCR
+            if (
+                how == "unlisted"
+                and page is not None
+                and page.text() == text
+                and (ocr_confidence(page, item.start + s, item.start + e) < _UNLISTED_MIN_OCR)
             ):
                 continue  # "Renai" may be a misread "Renal": leave it to inference
             if (e - s) < 0.35 * len(value.strip()) and len(value.split()) > 5:
@@ -217,7 +232,7 @@ class SpecialtyComponent:
             many_lines = "\n" in text[group.choices[0].start : group.choices[-1].end]
             if len(group.choices) < 2 and not boxed:
                 continue
-            answers = [a for a in decide(group, text, page_of(doc)) if a.how != "label"]
+            answers = [a for a in decide(group, text, page_of(doc), vocab) if a.how != "label"]
             if not answers and not (boxed or many_lines or len(group.choices) >= 3):
                 continue  # "Specialty: Cardiac Electrophysiology": a value, not a checklist
             spans.append((group.start, group.end))

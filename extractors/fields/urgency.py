@@ -35,6 +35,7 @@ from extractors.fields.option_group import (
     Vocabulary,
     decide,
     find_groups,
+    fuzzy_option,
     mark_state,
     option_pattern,
     row_choices,
@@ -55,6 +56,15 @@ def _rules() -> dict[str, Any]:
     words = {Urgency(k): v for k, v in rules["options"].items()}
     every = sorted({w for ws in words.values() for w in ws}, key=len, reverse=True)
     lookup = {w.lower(): u.value for u, ws in words.items() for w in ws}
+
+    def guess(word: str, read: set[str]) -> str | None:
+        """A garbled option: the urgency it resembles, else the one value no read option has."""
+        found = fuzzy_option(word, {w: v for w, v in lookup.items() if len(w) >= 4}, 60.0)
+        if found is not None and found not in read:
+            return found
+        missing = {u.value for u in Urgency} - read
+        return missing.pop() if len(missing) == 1 and len(read) == 2 else None
+
     return {
         "vocab": Vocabulary(
             option=option_pattern("|".join(r"\s+".join(map(re.escape, w.split())) for w in every)),
@@ -63,6 +73,7 @@ def _rules() -> dict[str, Any]:
                 r"(?:^|(?<=\s))(?:" + compile_phrases(rules["row_labels"]).pattern + r")\s*[:.;]+",
                 re.IGNORECASE,
             ),
+            guess=guess,
         ),
         "unchecked": set(load_rules("checkboxes.yaml")["unchecked_marks"]),
         "label_only": {" ".join(w.lower().split()) for w in rules.get("label_only", [])},
@@ -129,16 +140,18 @@ class UrgencyComponent:
             words = {" ".join(text[c.start : c.end].lower().split()) for c in group.choices}
             if not group.labelled and words <= label_only:
                 continue  # "Risk: ☐ Low ☒ High" is not about urgency
-            answers = decide(group, text, page_of(doc))
+            answers = decide(group, text, page_of(doc), vocab)
             boxed = any(mark_state(c.before) or mark_state(c.after) for c in group.choices)
             if not answers and not boxed and len({c.value for c in group.choices}) < 2:
                 continue  # "URGENT - please see within 1 week": a statement, left to phrases
             in_group.append((group.start, group.end))
             consumed.append((group.start, group.end))
             for marked in answers:
-                if not group.labelled and " ".join(
-                    text[marked.choice.start : marked.choice.end].lower().split()
-                ) in label_only:
+                if (
+                    not group.labelled
+                    and " ".join(text[marked.choice.start : marked.choice.end].lower().split())
+                    in label_only
+                ):
                     continue
                 conf = marked.confidence
                 if marked.how == "label":
