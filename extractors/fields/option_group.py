@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -163,11 +164,18 @@ def _by_boxes(text: str, start: int, end: int, vocab: Vocabulary) -> list[Choice
         e = seg_start + len(seg.rstrip(" \t:_-"))
         if e <= s:
             continue
-        hit = vocab.option.search(text, s, e)
+        mark = box.group(0)
+        hits = [m for m in vocab.option.finditer(text, s, e) if vocab.value(m.group("word"))]
+        if not after and len(hits) > 1:  # "☐ Cardiology  X Dermatology": a mark in place of a box
+            out.append(Choice(vocab.value(hits[0].group("word")), *hits[0].span("word"), mark, ""))
+            for prev, hit in pairwise(hits):
+                between = _DROP.sub("", text[prev.end() : hit.start("word")])[-_MARK_MAX:]
+                out.append(Choice(vocab.value(hit.group("word")), *hit.span("word"), between, ""))
+            continue
+        hit = hits[0] if hits else None
         value = vocab.value(hit.group("word")) if hit else None
         if value is not None and hit is not None:
             s, e = hit.start("word"), hit.end("word")
-        mark = box.group(0)
         out.append(Choice(value, s, e, "" if after else mark, mark if after else ""))
     return out
 
@@ -225,6 +233,8 @@ def is_row(text: str, start: int, end: int, choices: list[Choice], vocab: Vocabu
         rest = rest.replace(text[c.start : c.end], " ", 1)
     if boxed:  # every option sits after its own box: unknown options are options too
         return True
+    if choices and vocab.guess is not None:  # "Onhopedics": an option OCR garbled
+        rest = " ".join(w for w in rest.split() if len(w) < 4 or vocab.guess(w, set()) is None)
     letters = sum(ch.isalpha() for ch in re.sub(r"\b\w{1,3}\b", " ", rest))
     return letters <= _ROW_MAX_LETTERS
 
@@ -343,12 +353,13 @@ def _unread(group: Group, text: str, page: Page | None, vocab: Vocabulary | None
     if page is None or vocab is None or vocab.guess is None:
         return []
     taken = [(c.start, c.end) for c in group.choices]
+    label = vocab.label.search(text, group.start, group.end) if vocab.label else None
+    first = max(group.start, label.end() if label else group.start)
     extra: list[tuple[int, int]] = []
     for s, e in page.word_spans():
-        if s < group.start or e > group.end or any(a < e and s < b for a, b in taken):
+        if s < first or e > group.end or any(a < e and s < b for a, b in taken):
             continue
-        labelled = vocab.label is not None and vocab.label.search(text, s, e)
-        if sum(ch.isalpha() for ch in text[s:e]) >= 3 and not labelled:
+        if sum(ch.isalpha() for ch in text[s:e]) >= 3 and not text[s:e].rstrip().endswith(":"):
             extra.append((s, e))
     if not extra:
         return []

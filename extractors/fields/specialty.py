@@ -90,7 +90,7 @@ def vocabulary() -> Vocabulary:
         value=value,
         label=label_patterns()[KEY],
         other=Specialty.OTHER.value,
-        guess=lambda word, _read: fuzzy_option(word, _long_options()),
+        guess=lambda word, _read: fuzzy_option(word, _long_options(), 65.0),
     )
 
 
@@ -119,6 +119,16 @@ def _glueable(synonyms: tuple[str, ...]) -> str:
             source = source[len(guard) :]
         parts.append(f"(?:{source})")
     return "|".join(parts)
+
+
+def _prose(value: str) -> bool:
+    """A sentence rather than a name: over five words, three of them in lower case.
+
+    "Dr. Alan Smith, Coastal Orthopedics Group" names a practice (its specialty stands);
+    "sleep study requested for snoring and daytime fatigue" is a reason.
+    """
+    words = value.split()
+    return len(words) > 5 and sum(w[:1].islower() for w in words) >= 3
 
 
 _YOUR_CLINIC = re.compile(
@@ -157,7 +167,7 @@ class SpecialtyComponent:
                 and (ocr_confidence(page, item.start + s, item.start + e) < _UNLISTED_MIN_OCR)
             ):
                 continue  # "Renai" may be a misread "Renal": leave it to inference
-            if (e - s) < 0.35 * len(value.strip()) and len(value.split()) > 5:
+            if (e - s) < 0.35 * len(value.strip()) and _prose(value):
                 continue  # a synonym inside a sentence ("sleep study requested") states nothing
             notes = () if how == "lexicon" else (how,)
             conf = self.stated_confidence * (1.0 if how == "lexicon" else score * 0.9)
