@@ -39,6 +39,7 @@ _ROW_MAX_LETTERS = 6
 _DROP = re.compile(r"[\s.,;:'`\"‘’“”]+")
 #: Marks a text layer or clean OCR prints as their own token: these split a row into options.
 _BOX = re.compile(r"(?<!\w)(?:[☐☒☑■□▢○◯●◉⊠▣✓✔✅]|\[\s*[xX✓✔✗]?\s*\]|\(\s*[xX✓✔]?\s*\))")
+_PAREN_OPEN = re.compile(r"\w[^\S\n]*\($")
 _YES_NO = re.compile(r"^\s*[:?]\s*(?P<mark>\S{1,4}\s*)?(?P<yn>yes|no)\b", re.IGNORECASE)
 
 
@@ -188,15 +189,11 @@ def _by_words(text: str, start: int, zone: int, end: int, vocab: Vocabulary) -> 
     for i, m in enumerate(found):
         prev_end = found[i - 1].end() if i else zone
         nxt = found[i + 1].start() if i + 1 < len(found) else end
-        out.append(
-            Choice(
-                vocab.value(m.group("word")),
-                m.start("word"),
-                m.end(),
-                _DROP.sub("", text[prev_end : m.start("word")])[-_MARK_MAX:],
-                _after_mark(text[m.end() : nxt]),
-            )
-        )
+        before = _DROP.sub("", text[prev_end : m.start("word")])[-_MARK_MAX:]
+        after = _after_mark(text[m.end() : nxt])
+        if _PAREN_OPEN.search(text, prev_end, m.start("word")) and after.startswith(")"):
+            before, after = "", ""  # "Urgent (within 1 week)": an aside, not an empty box
+        out.append(Choice(vocab.value(m.group("word")), m.start("word"), m.end(), before, after))
     return out
 
 
