@@ -84,7 +84,19 @@ def _box_ink(word: Box, gray: np.ndarray, *, after: bool) -> float | None:
     if not boxes:
         return None
     x, y, w, hh = max(boxes, key=lambda b: b[0]) if after else min(boxes, key=lambda b: b[0])
-    return inner_ink(mask[y : y + hh, x : x + w])
+    inner = inner_ink(mask[y : y + hh, x : x + w])
+    return max(inner, _beside_ink(gray, left + x, top + y, w, hh, after=after))
+
+
+def _beside_ink(gray: np.ndarray, x: int, y: int, w: int, hh: int, *, after: bool) -> float:
+    """An X or tick written just outside a box, on the side away from its word: the share of
+    the columns of a box-sized square there that hold ink (a thin stroke counts whole)."""
+    gap = max(1, w // 6)
+    if after:
+        region = gray[y : y + hh, x + w + gap : x + 2 * w + gap] < _DARK
+    else:
+        region = gray[y : y + hh, max(0, x - w - gap) : max(0, x - gap)] < _DARK
+    return float(region.any(axis=0).mean()) if region.size else 0.0
 
 
 def is_box_shape(mask: np.ndarray) -> bool:
@@ -129,7 +141,15 @@ def _ring_ink(word: Box, gray: np.ndarray) -> float:
     above = gray[max(0, y0 - pad) : max(0, y0 - 1), left:right] < _DARK
     below = gray[min(height, y1 + 1) : min(height, y1 + pad), left:right] < _DARK
     rows = [float(m.any(axis=1).mean()) for m in (above, below) if m.size]
-    return min(rows) if len(rows) == 2 else 0.0
+    if len(rows) < 2:
+        return 0.0
+    # a circle also closes in left and right of the word; descenders of the line above and
+    # ascenders of the line below (an underline, a neighbour's circle) do not
+    west = gray[y0:y1, max(0, x0 - pad) : max(0, x0 - 1)] < _DARK
+    east = gray[y0:y1, min(width, x1 + 1) : min(width, x1 + pad)] < _DARK
+    if not (west.size and east.size and west.any() and east.any()):
+        return 0.0
+    return min(rows)
 
 
 def _page_gray(page: Page) -> np.ndarray | None:
@@ -163,13 +183,17 @@ def marked_by_pixels(page: Page, words: list[Box]) -> PixelPick | None:
     if gray is None or len(words) < 2:
         return None
     thin: PixelPick | None = None
+    boxed_before = False
     for how in ("box_before", "box_after", "circled"):
         if how == "circled":
             shares, floor = [_ring_ink(w, gray) for w in words], MIN_RING_INK
         else:
+            if how == "box_after" and boxed_before:
+                continue  # boxes sit before the words: after a word is the next one's box
             found_boxes = [_box_ink(w, gray, after=how == "box_after") for w in words]
             if sum(b is not None for b in found_boxes) < BOXED_SHARE * len(found_boxes):
                 continue  # no box drawn on this side of most options: not where boxes are
+            boxed_before = how == "box_before"
             shares, floor = [b or 0.0 for b in found_boxes], MIN_INK
         found = _pick(shares, floor)
         if found is None:

@@ -39,6 +39,8 @@ _ROW_MAX_LETTERS = 6
 _DROP = re.compile(r"[\s.,;:'`\"‘’“”]+")
 #: Marks a text layer or clean OCR prints as their own token: these split a row into options.
 _BOX = re.compile(r"(?<!\w)(?:[☐☒☑■□▢○◯●◉⊠▣✓✔✅]|\[\s*[xX✓✔✗]?\s*\]|\(\s*[xX✓✔]?\s*\))")
+#: Marks that are a tick or cross in any rendering, never what OCR makes of an empty box.
+_DRAWN = re.compile(r"[Xx✓✔✗✘☒☑]")
 _PAREN_OPEN = re.compile(r"\w[^\S\n]*\($")
 _YES_NO = re.compile(r"^\s*[:?]\s*(?P<mark>\S{1,4}\s*)?(?P<yn>yes|no)\b", re.IGNORECASE)
 
@@ -308,10 +310,13 @@ def decide(
     checked = [i for i, st in enumerate(states) if st == "checked"]
     pixels = _pixels(choices, page) if len(choices) > 1 else None
     if pixels is None and len(choices) > 1 and _all_empty(choices, page):
-        # every option's box is empty on the image: a tick OCR read, or one guessed by
-        # elimination, is not on these options (the marked one, if any, OCR did not read)
-        clear = [Marked(choices[i], 0.95, "checkbox") for i in checked if is_clear(marks[i])]
-        return clear or _unread(group, text, page, vocab)
+        # every option's box is empty on the image: what OCR made of a box ("MM", "&") or
+        # elimination guessed is not a tick; an X or tick written beside the box still is
+        drawn = [i for i in checked if _DRAWN.search(marks[i])]
+        if len(drawn) == 1:
+            i = drawn[0]
+            return [Marked(choices[i], 0.95 if is_clear(marks[i]) else 0.75, "checkbox")]
+        return _unread(group, text, page, vocab) if not drawn else []
     if checked:
         if len(checked) > 1 and pixels is not None and pixels[0] in checked:
             return [Marked(choices[pixels[0]], min(0.8, pixels[1]), "checkbox_pixels")]
