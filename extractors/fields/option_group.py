@@ -397,15 +397,32 @@ def _circled(boxes: list[Box], read: int) -> int | None:
 
 
 def _boxes(choices: list[Choice], page: Page | None) -> list[Box] | None:
-    """The page box of each choice's first word; ``None`` without an image or a word."""
+    """The page box of each choice's first word; ``None`` without an image or a word.
+
+    OCR often glues a box or a tick to its option ("“(Urology"): the box then starts where the
+    option's letters do, estimated from the characters, so the mark is looked for before it.
+    """
     if page is None or not page.image_path:
         return None
+    spans = page.word_spans()
     boxes = []
     for c in choices:
-        words = page.words_for(c.start, c.end)
-        if not words:
+        hit = next(
+            (
+                (w, s, e)
+                for w, (s, e) in zip(page.words, spans, strict=True)
+                if s < c.end and e > c.start
+            ),
+            None,
+        )
+        if hit is None:
             return None
-        boxes.append(words[0].box)
+        word, s, e = hit
+        box = word.box
+        if s < c.start < e:
+            cut = box.x0 + (box.x1 - box.x0) * (c.start - s) / (e - s)
+            box = box.model_copy(update={"x0": min(cut, box.x1)})
+        boxes.append(box)
     return boxes
 
 

@@ -69,6 +69,12 @@ def _checklist(path: Path, style: str, chosen: str | None, label: str = "Special
         if on and style == "vector_x":
             c.line(x + 1, yy, x + 8, yy + 7)
             c.line(x + 1, yy + 7, x + 8, yy)
+        if on and style == "x_beside":  # an X written left of the (empty) box
+            c.drawString(x - 10, yy, "X")
+        if on and style == "tick_beside":
+            c.setFont("DejaVu", 11)
+            c.drawString(x - 11, yy, "✓")
+            c.setFont("Helvetica", 11)
         if on and style == "tick":
             c.setLineWidth(1.5)
             c.lines([(x + 1, yy + 4, x + 4, yy + 1), (x + 4, yy + 1, x + 10, yy + 10)])
@@ -145,6 +151,14 @@ def _fax(pdf: Path, tmp_path: Path, variant: str) -> Path:
     tif = tmp_path / "f.tif"
     write_fax_tiff(pdf.read_bytes(), tif, variant, {}, {}, random.Random(3))
     return tif
+
+
+@pytest.mark.parametrize("style", ["x_beside", "tick_beside"])
+def test_a_mark_written_beside_the_box_is_read_from_pixels(tmp_path, style):
+    pdf = _checklist(tmp_path / "f.pdf", style, "Urology")
+    found = _specialties(_fax(pdf, tmp_path, "fax_fine"), tmp_path, "image/tiff")
+    assert found and max(found, key=lambda f: f[1])[0] == "urology", found
+    assert all(v == "urology" for v, c in found if c >= 0.7), found
 
 
 @pytest.mark.parametrize("style", ["tick", "circled", "vector_x"])
