@@ -320,9 +320,8 @@ def decide(
     if checked:
         if len(checked) > 1 and pixels is not None and pixels[0] in checked:
             return [Marked(choices[pixels[0]], min(0.8, pixels[1]), "checkbox_pixels")]
-        if len(checked) == 1 and pixels is not None and pixels[1] >= 0.9:
-            i = checked[0]
-            if pixels[0] != i and not is_clear(marks[i]):  # OCR guessed a tick the image lacks
+        if pixels is not None and pixels[1] >= 0.9 and pixels[0] not in checked:
+            if not any(is_clear(marks[i]) for i in checked):  # OCR guessed ticks the image lacks
                 return [Marked(choices[pixels[0]], 0.8, "checkbox_pixels")]
         base = 0.95 if len(checked) == 1 else 0.5
         seen = pixels is not None and pixels[1] >= 0.9 and len(checked) == 1
