@@ -320,9 +320,9 @@ def decide(
     if checked:
         if len(checked) > 1 and pixels is not None and pixels[0] in checked:
             return [Marked(choices[pixels[0]], min(0.8, pixels[1]), "checkbox_pixels")]
-        if pixels is not None and pixels[1] >= 0.9 and pixels[0] not in checked:
-            if not any(is_clear(marks[i]) for i in checked):  # OCR guessed ticks the image lacks
-                return [Marked(choices[pixels[0]], 0.8, "checkbox_pixels")]
+        guessed = not any(is_clear(marks[i]) for i in checked)  # OCR's ticks, not drawn ones
+        if guessed and pixels is not None and pixels[1] >= 0.9 and pixels[0] not in checked:
+            return [Marked(choices[pixels[0]], 0.8, "checkbox_pixels")]
         base = 0.95 if len(checked) == 1 else 0.5
         seen = pixels is not None and pixels[1] >= 0.9 and len(checked) == 1
         return [  # an OCR-ish tick the image confirms is as good as a clear one

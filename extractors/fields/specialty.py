@@ -64,6 +64,16 @@ def _text_patterns() -> list[tuple[re.Pattern[str], float]]:
             ),
             0.8,
         ),
+        # "please schedule with Urology", "Referral Form - Dermatology"
+        (
+            re.compile(
+                rf"\b(?:schedul\w*|appointment)\s+(?:him\s+|her\s+|them\s+)?(?:with|in)\s+"
+                rf"(?:the\s+|your\s+)?(?P<sp>{specific})\b"
+                rf"|\breferral(?:\s+(?:form|request|order))?\s*[-–:]\s*(?P<sp2>{specific})\b",
+                flags,
+            ),
+            0.8,
+        ),
         # "referral to ENT", "consultation with dermatology"
         (
             re.compile(

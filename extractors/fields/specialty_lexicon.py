@@ -118,6 +118,9 @@ def match_specialty(value: str) -> tuple[Specialty, float, int, int] | None:
         if any(s < end and start < e and sp is not specialty for sp, _, s, e in exact):
             continue  # "Dermatology Clinic" is not a misread "Rheumatology Clinic"
         found.append((specialty, hit[1] / 100, start, end))
+    named = [f for f in found if f[0] is not Specialty.OTHER]
+    if named and len(named) < len(found):  # "Internal Medicine - Cardiology": the specialty
+        found = named
     return max(found, key=lambda f: ((f[3] - f[2]) * f[1], f[1]), default=None)
 
 

@@ -21,7 +21,7 @@ from extractors.base import EngineContext
 from extractors.nlp import build_nlp, make_doc
 from extractors.registry import read_page
 from models.vocab import FieldName
-from samples.generate.render import write_fax_tiff
+from samples.generate.render import write_fax_tiff, write_scan
 
 SPECIALTIES = [
     "Cardiology",
@@ -206,3 +206,44 @@ def test_faxed_urgency_row_is_read_even_when_ocr_garbles_the_marked_word(tmp_pat
     tif = _fax(_urgency_row(tmp_path / "u.pdf", style, chosen), tmp_path, "fax_normal")
     found = _urgencies(tif, tmp_path)
     assert found and max(found, key=lambda f: f[1])[0] == chosen.lower(), found
+
+
+def _big_x_row(path: Path, chosen: str) -> Path:
+    """An urgency row whose X is drawn larger than its box, as a pen does."""
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 720, "Patient Name: Maria Lopez     DOB: 03/04/1961")
+    c.drawString(72, 690, "Priority:")
+    x = 140
+    for name in ("Routine", "Urgent", "STAT"):
+        c.rect(x, 689, 9, 9)
+        if name == chosen:
+            c.setLineWidth(1.4)
+            c.line(x - 3, 686, x + 12, 701)
+            c.line(x - 3, 701, x + 12, 686)
+            c.setLineWidth(1)
+        c.drawString(x + 14, 690, name)
+        x += 40 + c.stringWidth(name, "Helvetica", 11)
+    c.save()
+    return path
+
+
+def test_scanned_overshooting_x_and_light_glyph_boxes_are_read(tmp_path):
+    """A scan blurs thin box borders to light grey and a pen's X overshoots its box: the box
+    is still found (from its straight sides, against the paper's grey) and its X read."""
+    pdf = _big_x_row(tmp_path / "u.pdf", "STAT")
+    scan = tmp_path / "u.scan.pdf"
+    write_scan(pdf.read_bytes(), scan, "pdf", 200, {}, {}, random.Random(5))
+    page = read_page(scan, "application/pdf", 1, EngineContext(workdir=tmp_path / "img"))
+    doc = make_doc(build_nlp(), page)
+    found = [
+        (s._.value, s._.confidence)
+        for s in doc.spans.get("fields", [])
+        if s.label_ == FieldName.REFERRAL_URGENCY
+    ]
+    assert found and max(found, key=lambda f: f[1])[0] == "stat", found
+    glyph = _checklist(tmp_path / "g.pdf", "glyph", "Neurology")
+    scan = tmp_path / "g.scan.pdf"
+    write_scan(glyph.read_bytes(), scan, "pdf", 200, {}, {}, random.Random(5))
+    found = _specialties(scan, tmp_path)
+    assert found and max(found, key=lambda f: f[1])[0] == "neurology", found
