@@ -156,24 +156,31 @@ def plan(
     *,
     now: datetime | None = None,
     embed: Embedder | None = None,
+    merges: bool = True,
 ) -> list[Planned]:
-    """Merges first (best score first), then closures, then expiries; one action per referral."""
+    """Merges first (best score first), then closures, then expiries; one action per referral.
+
+    ``merges=False`` skips duplicate detection (and the embedding model) altogether."""
     from pipeline.cleanup_apply import dismissed
 
     now = now or datetime.now(UTC)
     with store.session() as s:
         not_pairs = dismissed(s)
-    merges = [
-        Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
-        for p in propose(
-            candidates(store),
-            threshold=settings.duplicate_threshold,
-            window_days=settings.duplicate_window_days,
-            embed=embed,
-            exclude=not_pairs,
-        )
-    ]
-    taken = {m.referral for m in merges}
+    found = (
+        [
+            Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
+            for p in propose(
+                candidates(store),
+                threshold=settings.duplicate_threshold,
+                window_days=settings.duplicate_window_days,
+                embed=embed,
+                exclude=not_pairs,
+            )
+        ]
+        if merges
+        else []
+    )
+    taken = {m.referral for m in found}
     closes = _closures(store, taken)
     taken |= {c.referral for c in closes}
-    return [*merges, *closes, *_expiries(store, settings, now, taken)]
+    return [*found, *closes, *_expiries(store, settings, now, taken)]

@@ -163,7 +163,13 @@ class Settings(BaseSettings):
         default=True, description="Write a fax-back acknowledgement PDF when routing delivers."
     )
     periodic_minutes: float = Field(
-        default=0.0, ge=0, description="`intake worker`: clean-up and routing this often; 0: off."
+        default=0.0, ge=0, description="Workers run clean-up and routing this often; 0: off."
+    )
+    auto_merge_threshold: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="The periodic job merges proposals scoring this or more; None: never.",
     )
     duplicate_threshold: float = Field(
         default=0.65, ge=0, le=1, description="Merge proposals scoring below this are dropped."

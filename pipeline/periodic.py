@@ -1,0 +1,83 @@
+"""One pass of the periodic housekeeping: clean-up, then routing of approved referrals.
+
+The dramatiq actor ``intake.periodic`` (``pipeline.actors``) runs :func:`run_once` and sends
+itself again ``INTAKE_PERIODIC_MINUTES`` later, so no scheduler is needed. It closes and
+expires as ``intake cleanup`` does; it merges only proposals scoring at least
+``INTAKE_AUTO_MERGE_THRESHOLD`` (unset: never — duplicates wait for the referral team's
+Duplicates screen); it routes when ``INTAKE_ROUTING_RULES`` is set. Each pass is audited as
+``periodic.run`` with its counts, and that entry is how a second chain of messages (two
+workers both kicked one off) notices it is one too many and ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from models.clock import as_utc
+from models.storage import Store
+from models.storage.tables import AuditRow
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+ACTOR = "job:periodic"
+ACTION = "periodic.run"
+
+
+def last_run(store: Store) -> datetime | None:
+    """When the last pass finished (from the audit log)."""
+    with store.session() as s:
+        at = s.scalar(select(func.max(AuditRow.at)).where(AuditRow.action == ACTION))
+    return as_utc(at) if at is not None else None
+
+
+def due(store: Store, interval_s: float, now: datetime | None = None) -> bool:
+    """Whether this chain should run: no other pass in the last half interval."""
+    last = last_run(store)
+    now = now or datetime.now(UTC)
+    return last is None or now - last >= timedelta(seconds=interval_s / 2)
+
+
+def run_once(store: Store, settings: Settings) -> dict[str, Any]:
+    """Clean up, then route; returns (and audits) the counts of what was done."""
+    from pipeline.cleanup_apply import apply
+    from pipeline.cleanup_plan import plan
+
+    threshold = settings.auto_merge_threshold
+    embed = None
+    if threshold is not None:
+        from pipeline.dedup.propose import safe_embedder
+
+        embed = safe_embedder(settings.embedding_model_path)
+    planned = plan(store, settings, embed=embed, merges=threshold is not None)
+    chosen = [p for p in planned if p.action != "merge" or p.score >= (threshold or 2.0)]
+    done = Counter(p.action for p in apply(store, chosen, ACTOR))
+    routed: Counter[str] = Counter()
+    if settings.routing_rules is not None:
+        from pipeline.routing.rules import RulesError, load
+        from pipeline.routing.run import route
+
+        try:
+            rules = load(settings.routing_rules)
+        except RulesError as exc:
+            log.error("periodic: routing skipped: %s", exc)
+        else:
+            routed = Counter(r.status for r in route(store, settings, rules, actor=ACTOR))
+    counts = {"cleanup": dict(done), "route": dict(routed)}
+    with store.session() as s:
+        s.add(
+            AuditRow(
+                at=datetime.now(UTC),
+                actor=ACTOR,
+                action=ACTION,
+                entity="queue",
+                entity_id="-",
+                detail=counts,
+            )
+        )
+    log.info("periodic: cleanup %s, route %s", dict(done) or "-", dict(routed) or "-")
+    return counts
