@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from models.review import FIELD_LABELS as LABELS
+from models.storage.tables import DocumentRow
 from pipeline import review_actions as actions
 from pipeline.cleanup_apply import recent
 from pipeline.cleanup_plan import Planned, pair, plan
@@ -133,7 +134,15 @@ async def compare_page(
         merged=merged,
         can_act=acts(actor.user),
         people=_people(request, {a["id"], b["id"]}),
+        page_counts={d["id"]: _page_count(request, d) for d in (a, b)},
     )
+
+
+def _page_count(request: Request, detail: dict[str, Any]) -> int:
+    """Pages of the referral's document: a cover page the other copy lacks is shown too."""
+    with request.app.state.store.session() as s:
+        doc = s.get(DocumentRow, detail["document_id"])
+        return doc.page_count if doc is not None else max(detail["pages"] or [0])
 
 
 @router.get("/cleanup", response_class=HTMLResponse)
