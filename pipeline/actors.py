@@ -168,14 +168,14 @@ def quarantine(message: dict[str, Any], info: dict[str, Any]) -> None:
 def periodic(interval_s: float) -> None:
     """Clean-up and routing (:mod:`pipeline.periodic`), then the next run ``interval_s`` later.
 
-    A pass that fails is logged and the chain goes on; a chain finding that another one ran
-    within half an interval ends here, so several workers kicking it off leave one chain.
+    A pass that fails is logged and the chain goes on; a chain finding another one's turn
+    (the ``periodic`` lease) ends here, so several workers kicking it off leave one chain.
     """
     from pipeline import periodic as periodic_
 
     rt = runtime()
-    if not periodic_.due(rt.jobs.store, interval_s):
-        log.info("periodic: another chain ran recently; this one ends")
+    if not periodic_.turn(rt.jobs.store, interval_s):
+        log.info("periodic: another chain holds this turn; this one ends")
         return
     try:
         periodic_.run_once(rt.jobs.store, rt.settings)

@@ -5,41 +5,32 @@ itself again ``INTAKE_PERIODIC_MINUTES`` later, so no scheduler is needed. It cl
 expires as ``intake cleanup`` does; it merges only proposals scoring at least
 ``INTAKE_AUTO_MERGE_THRESHOLD`` (unset: never — duplicates wait for the referral team's
 Duplicates screen); it routes when ``INTAKE_ROUTING_RULES`` is set. Each pass is audited as
-``periodic.run`` with its counts, and that entry is how a second chain of messages (two
-workers both kicked one off) notices it is one too many and ends.
+``periodic.run`` with its counts. A pass first takes the lease ``periodic`` for nine tenths of
+the interval (``pipeline.leases``): a second chain of messages (two workers both kicked one
+off) finds it held, and ends.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
-from models.clock import as_utc
 from models.storage import Store
 from models.storage.tables import AuditRow
+from pipeline import leases
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
 ACTOR = "job:periodic"
 ACTION = "periodic.run"
+LEASE = "periodic"
 
 
-def last_run(store: Store) -> datetime | None:
-    """When the last pass finished (from the audit log)."""
-    with store.session() as s:
-        at = s.scalar(select(func.max(AuditRow.at)).where(AuditRow.action == ACTION))
-    return as_utc(at) if at is not None else None
-
-
-def due(store: Store, interval_s: float, now: datetime | None = None) -> bool:
-    """Whether this chain should run: no other pass in the last half interval."""
-    last = last_run(store)
-    now = now or datetime.now(UTC)
-    return last is None or now - last >= timedelta(seconds=interval_s / 2)
+def turn(store: Store, interval_s: float) -> bool:
+    """Whether this chain runs now: it took the ``periodic`` lease (held by no other chain)."""
+    return leases.acquire(store, LEASE, leases.owner_token("periodic"), 0.9 * interval_s)
 
 
 def run_once(store: Store, settings: Settings) -> dict[str, Any]:

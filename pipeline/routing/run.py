@@ -8,6 +8,8 @@ gets its fax-back acknowledgement to the referring office written to
 ``DATA_DIR/outbox/acknowledgements/<referral id>.pdf`` (0600) for the fax server.
 
 ``route_one`` is what the workspace's Route button runs; ``route`` runs every approved one.
+Delivering holds the lease ``route:<id>`` (``pipeline.leases``): a worker, a timer and a
+click routing the same referral at once deliver it once (the others report ``skipped``).
 Capacity is counted from ``routing_deliveries``: delivered rows of every rule sending to the
 same destination since the start of the rule's day or week (site time zone).
 """
@@ -30,6 +32,7 @@ from models.storage import Store
 from models.storage.cleanup_tables import RoutingRow
 from models.storage.tables import AuditRow, PageRow, ReferralRow
 from models.vocab import ReferralStatus
+from pipeline import leases
 from pipeline.review_actions import load, save
 from pipeline.routing.deliver import deliver
 from pipeline.routing.rules import Rule, Rules, addressed_to, choose
@@ -171,6 +174,12 @@ def _acknowledge(settings: Settings, referral: Referral, rule: Rule) -> None:
     write_private(acknowledgement_path(settings, str(referral.id)), pdf)
 
 
+def _lease_seconds(settings: Settings) -> float:
+    """Long enough for every attempt of one delivery and its pauses, with a margin."""
+    pauses = settings.route_backoff_s * (2**settings.route_retries)
+    return settings.route_retries * settings.route_timeout_s + pauses + 60
+
+
 def _route(
     store: Store,
     settings: Settings,
@@ -181,6 +190,28 @@ def _route(
     dry_run: bool,
     capacity: _Capacity,
 ) -> Routed:
+    if dry_run:
+        return _decide(store, settings, rules, rid, actor=actor, dry_run=True, capacity=capacity)
+    owner = leases.owner_token("route")
+    if not leases.acquire(store, f"route:{rid}", owner, _lease_seconds(settings)):
+        return Routed(rid, None, None, "skipped", "being routed by another process")
+    try:
+        return _decide(store, settings, rules, rid, actor=actor, dry_run=False, capacity=capacity)
+    finally:
+        leases.release(store, f"route:{rid}", owner)
+
+
+def _decide(
+    store: Store,
+    settings: Settings,
+    rules: Rules,
+    rid: str,
+    *,
+    actor: str,
+    dry_run: bool,
+    capacity: _Capacity,
+) -> Routed:
+    """Choose the rule and deliver (the caller holds the referral's lease)."""
     with store.session() as s:
         row, referral = load(s, rid)
         if row.status != ReferralStatus.APPROVED.value:
