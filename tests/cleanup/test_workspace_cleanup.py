@@ -131,3 +131,16 @@ def test_closed_loop_status_recorded_imported_and_shown(store, rita, ian):
     with store.session() as s:
         audited = s.query(AuditRow).filter(AuditRow.action == "referral.loop_status").count()
     assert audited == 2
+
+
+def test_every_new_screen_and_route_needs_sign_in(app):
+    from fastapi.testclient import TestClient
+
+    anonymous = TestClient(app)
+    for path in ("/duplicates", "/cleanup", "/duplicates/a/b"):
+        answer = anonymous.get(path, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    for path in ("/api/routing/run", "/api/referrals/x/route", "/api/status/import"):
+        assert anonymous.post(path).status_code == 401
+    assert anonymous.get("/api/cleanup/actions").status_code == 401
+    assert anonymous.get("/api/referrals/x/acknowledgement.pdf").status_code == 401
