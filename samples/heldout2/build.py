@@ -38,8 +38,8 @@ SCHEDULE = [*REFERRAL_LAYOUTS, *NONREF_LAYOUTS[:4], *REFERRAL_LAYOUTS, *NONREF_L
 
 
 def layout_for(index: int, seed: int, n_variants: int) -> str:
-    """Layout of document ``index``: each variant walks the whole schedule."""
-    return SCHEDULE[(index // n_variants + seed) % len(SCHEDULE)]
+    """Layout of document ``index``: 23 layouts against 4 variants, so every pair recurs."""
+    return SCHEDULE[(index + seed) % len(SCHEDULE)]
 
 
 def _form(doc: Doc, rng: random.Random, case: Case, *, prints_history: bool = False) -> None:
@@ -163,7 +163,11 @@ def make_document(out: Path, index: int, seed: int, variants: list[str]) -> Path
     else:  # pragma: no cover - the retry budget is generous
         raise RuntimeError(f"no consistent document for index {index}")
     stem = f"h2_{index + 1:04d}_{variant}"
-    sender = cases[0].referrer.fax if cases else ""
+    sender = rng.choice(("FRONT DESK", "HP LaserJet MFP", "MAIN OFFICE", "Fax Server 2"))
+    if cases and variant.startswith("fax") and rng.random() < 0.55:
+        sender = cases[0].referrer.fax  # the transmit line prints the sender's fax number
+        for case in cases:
+            case.mark("referring.fax")
     sent = cases[0].referral_date if cases else TODAY
     name, render_keys = render(out, stem, variant, pdf, rng, sent, sender)
     truth = {

@@ -90,7 +90,8 @@ def cover_sheet(
         ),
     ]
     label_x = x0
-    value_x = x0 + rng.uniform(70, 110)
+    widest = pen.width(pen.style.label("Sender Fax"), pen.style.bold, pen.style.size + 1)
+    value_x = x0 + max(rng.uniform(70, 110), widest + 12)
     labels = {
         "To": "To",
         "From": "From",

@@ -59,7 +59,11 @@ def _fax_page(
 def fax_header(rng: random.Random, sent: date, sender_fax: str, page: int, total: int) -> str:
     """A transmit line: time, sender, page count (dates here are not field values)."""
     when = f"{sent.strftime('%b-%d-%Y').upper()} {rng.randint(7, 18):02d}:{rng.randrange(60):02d}"
-    who = f"({sender_fax[2:5]}) {sender_fax[5:8]}-{sender_fax[8:]}" if sender_fax else "FAX"
+    who = (
+        f"({sender_fax[2:5]}) {sender_fax[5:8]}-{sender_fax[8:]}"
+        if sender_fax[:2] == "+1"
+        else (sender_fax or "FAX")
+    )
     return f"{when}  FROM: {who}    P.{page:03d}/{total:03d}"
 
 
