@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from datetime import date
 from pathlib import Path
 
@@ -144,5 +145,14 @@ def _scan(out: Path, stem: str, pdf: bytes, rng: random.Random) -> tuple[str, di
             pages[0].save(path, dpi=(dpi, dpi))
         return path.name, keys
     path = out / f"{stem}.pdf"
-    pages[0].save(path, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    fixed = time.gmtime(1767225600)  # reproducible bytes: no wall-clock dates
+    pages[0].save(
+        path,
+        "PDF",
+        save_all=True,
+        append_images=pages[1:],
+        resolution=dpi,
+        creationDate=fixed,
+        modDate=fixed,
+    )
     return path.name, keys

@@ -51,7 +51,7 @@ def _digest(path: Path) -> str:
 
 def test_same_seed_same_files_other_seed_other_truth(generated: Path, tmp_path: Path) -> None:
     again, other = tmp_path / "again", tmp_path / "other"
-    assert heldout2_main(["--out", str(again), "--count", "2", "--seed", "0", "--jobs", "2"]) == 0
+    assert heldout2_main(["--out", str(again), "--count", "4", "--seed", "0", "--jobs", "2"]) == 0
     for path in sorted(again.iterdir()):
         assert _digest(path) == _digest(generated / path.name)
     first = _truths(again)
