@@ -8,8 +8,9 @@ from datetime import timedelta
 from samples.heldout2 import formats as f
 from samples.heldout2.case import Case
 from samples.heldout2.clinical import SPECIALTY_NAMES
-from samples.heldout2.items import Plan, make_plan, mark_shown
+from samples.heldout2.items import CONSULTANT_FIRST, CONSULTANT_LAST, Plan, make_plan, mark_shown
 from samples.heldout2.pen import H, Pen, W
+from samples.heldout2.people import phone
 
 SYSTEMS = (
     "Ambulatory Referral",
@@ -183,6 +184,19 @@ def ehr_order(pen: Pen, rng: random.Random, case: Case, page_total: int) -> Plan
         if "patient.address" in contact:
             y = _kv(pen, x0 + 8, y, "Address", p.address, label_w, size, x1 - x0)
         mark_shown(case, plan, contact)
+        y += size
+    if rng.random() < 0.6 and y < H - 120:
+        y = _referred_to(pen, rng, case, plan, x0, x1, y + size * 0.5, label_w, size)
+    if page_total == 1 and y < H - 140 and rng.random() < 0.7:
+        pen.text(
+            x0,
+            y + size,
+            rng.choice(("Clinical Notes", "Comments", "Referral Notes")),
+            s.bold,
+            size + 1.5,
+        )
+        y = pen.wrap(x0 + 8, y + size * 2.6, case.history(), x1 - x0 - 16, None, size, 1.3)
+        case.history_shown = True
     pen.line(x0, H - 40, x1, H - 40, 0.4)
     pen.text(
         x0,
@@ -193,6 +207,58 @@ def ehr_order(pen: Pen, rng: random.Random, case: Case, page_total: int) -> Plan
     )
     pen.text(x1, H - 30, f"Page 1 of {page_total}", None, size - 1, "r")
     return plan
+
+
+def _referred_to(
+    pen: Pen,
+    rng: random.Random,
+    case: Case,
+    plan: Plan,
+    x0: float,
+    x1: float,
+    y: float,
+    label_w: float,
+    size: float,
+) -> float:
+    """The receiving side: a specialist, a location, a scheduling number (not referral fields)."""
+    pen.text(
+        x0,
+        y,
+        rng.choice(("Referred To", "Refer To Provider", "Receiving Provider")),
+        pen.style.bold,
+        size + 1.5,
+    )
+    y += size * 1.6
+    rows = [
+        (
+            "Provider",
+            f"{rng.choice(CONSULTANT_LAST).upper()}, {rng.choice(CONSULTANT_FIRST).upper()}"
+            if rng.random() < 0.5
+            else "Any available provider",
+        )
+    ]
+    rows.append(
+        (
+            "Location",
+            rng.choice(
+                ("Main Campus", "Outpatient Pavilion", "North Clinic", "Medical Office Bldg 2")
+            ),
+        )
+    )
+    if rng.random() < 0.6:
+        rows.append(("Scheduling", f.fmt_phone(phone(rng), plan.phone_style)))
+    if rng.random() < 0.4:
+        rows.append(
+            (
+                "Appt Requested By",
+                f.fmt_date(
+                    case.referral_date + timedelta(days=rng.choice((14, 30, 60))), plan.date_style
+                ),
+            )
+        )
+    for label, value in rows:
+        y = _kv(pen, x0 + 8, y, label, value, label_w, size, (x1 - x0) * 0.95) + 2
+    return y + size
 
 
 def ehr_continuation(pen: Pen, rng: random.Random, case: Case, page: int, total: int) -> None:

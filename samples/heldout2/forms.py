@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from samples.heldout2 import checks
 from samples.heldout2.case import Case
-from samples.heldout2.items import SECTION_TITLES, SECTIONS, Item, Plan, mark_shown
+from samples.heldout2.items import SECTION_TITLES, Item, Plan, mark_shown
 from samples.heldout2.pen import H, Pen, W
 
 ORGS = (
@@ -30,6 +31,7 @@ TITLES = (
     "Consult Referral",
     "Specialty Care Referral",
 )
+ORDER = ("patient", "insurance", "referring", "consultant", "referral")
 WIDE = {"patient.address", "referral.clinical_question", "referral.diagnoses"}
 BOTTOM = H - 40
 
@@ -100,9 +102,33 @@ def _rows(rng: random.Random, items: list[Item], per_row: int) -> list[list[Item
     return rows
 
 
-def _fit(pen: Pen, value: str, width: float, size: float) -> float:
+@dataclass
+class Filler:
+    """How values were typed into a form: font and how far each lands off its line."""
+
+    font: str
+    jitter: float
+    rng: random.Random
+
+    def put(self, pen: Pen, x: float, y: float, text: str, size: float) -> None:
+        """Type one value, a little off where a clean render would put it."""
+        dx = self.rng.uniform(-self.jitter, self.jitter * 2)
+        dy = self.rng.uniform(-self.jitter, self.jitter * 0.5)
+        pen.text(x + dx, y + dy, text, self.font, size)
+
+
+def _filler(rng: random.Random, pen: Pen, face: str | None = None) -> Filler:
+    """Values in the form's own face, or typed in later on a typewriter-like face, askew."""
+    if rng.random() < 0.4:
+        return Filler(
+            rng.choice(("Courier", "LiberationMono", "Courier")), rng.uniform(0.5, 2.5), rng
+        )
+    return Filler(face or pen.style.face, 0.0, rng)
+
+
+def _fit(pen: Pen, value: str, width: float, size: float, font: str | None = None) -> float:
     """The largest size <= ``size`` (and >= the readable minimum) at which value fits."""
-    while size > pen.min_size and pen.width(value, size=size) > width:
+    while size > pen.min_size and pen.width(value, font, size) > width:
         size -= 0.5
     return size
 
@@ -147,14 +173,16 @@ def grid_form(pen: Pen, rng: random.Random, case: Case, plan: Plan) -> None:
     x1 = W - rng.uniform(28, 48)
     y = header(pen, rng, case, x0, x1)
     bar = rng.random() < 0.6
-    order = ["patient", "insurance", "referring", "referral"]
+    order = ["patient", "insurance", "referring", "consultant", "referral"]
     if rng.random() < 0.4:
-        order = ["referring", "patient", "insurance", "referral"]
+        order = ["referring", "consultant", "patient", "insurance", "referral"]
     label_size = pen.size(pen.style.size - 2.5)
     value_size = pen.style.size + 0.5
     char_dob = rng.random() < 0.3 and plan.dob_style in ("mdy", "md_y_dash")
+    char_id = rng.random() < 0.3
+    fill = _filler(rng, pen)
     for section in order:
-        keys = [k for k in SECTIONS[section] if k in plan.items]
+        keys = plan.section(section)
         if not keys:
             continue
         lists = _checklists(pen, rng, case, plan, section)
@@ -179,10 +207,21 @@ def grid_form(pen: Pen, rng: random.Random, case: Case, plan: Plan) -> None:
                 if item.key == "patient.dob" and char_dob:
                     digits = item.value.replace("/", "").replace("-", "")
                     pen.char_boxes(x + 4, vy - value_size * 0.9, digits, min(14, (bw - 8) / 8))
+                elif item.key == "insurance.member_id" and char_id:
+                    n = len(item.value) + rng.randint(0, 3)
+                    pen.char_boxes(
+                        x + 4, vy - value_size * 0.9, item.value, min(14, (bw - 8) / n), n
+                    )
                 elif lines > 1:
-                    pen.wrap(x + 4, vy, item.value, bw - 8, None, value_size)
+                    pen.wrap(x + 4, vy, item.value, bw - 8, fill.font, value_size)
                 else:
-                    pen.text(x + 4, vy, item.value, None, _fit(pen, item.value, bw - 8, value_size))
+                    fill.put(
+                        pen,
+                        x + 4,
+                        vy,
+                        item.value,
+                        _fit(pen, item.value, bw - 8, value_size, fill.font),
+                    )
                 mark_shown(case, plan, [item.key])
                 x += bw
             y += h
@@ -211,12 +250,8 @@ def underline_form(pen: Pen, rng: random.Random, case: Case, plan: Plan) -> None
     label_size = pen.size(pen.style.size - 2)
     value_size = pen.style.size + 1
     face = rng.choice((pen.style.face, "Courier", "Helvetica"))
-    keys = [
-        k
-        for sec in ("patient", "insurance", "referring", "referral")
-        for k in SECTIONS[sec]
-        if k in plan.items
-    ]
+    fill = _filler(rng, pen, face)
+    keys = [k for sec in ORDER for k in plan.section(sec)]
     lists = [
         k
         for k in ("referral.urgency", "referral.specialty", "patient.sex")
@@ -239,7 +274,9 @@ def underline_form(pen: Pen, rng: random.Random, case: Case, plan: Plan) -> None
             if wide:
                 yy = pen.wrap(x + 2, yy, item.value, bw - 4, face, value_size, 1.35) - line_h
             else:
-                pen.text(x + 2, yy, item.value, face, _fit(pen, item.value, bw - 4, value_size))
+                fill.put(
+                    pen, x + 2, yy, item.value, _fit(pen, item.value, bw - 4, value_size, fill.font)
+                )
             pen.line(x, yy + 3, x + bw, yy + 3, 0.6)
             pen.text(
                 x,
@@ -268,12 +305,7 @@ def table_form(pen: Pen, rng: random.Random, case: Case, plan: Plan) -> None:
     )
     label_w = min(label_w + 10, (x1 - x0) / (2 * pairs) * 0.9)
     cell_w = (x1 - x0) / pairs
-    keys = [
-        k
-        for sec in ("patient", "insurance", "referring", "referral")
-        for k in SECTIONS[sec]
-        if k in plan.items
-    ]
+    keys = [k for sec in ORDER for k in plan.section(sec)]
     use_lists = rng.random() < 0.4
     lists = [k for k in ("referral.specialty", "referral.urgency") if use_lists and k in keys]
     queue = [plan.items[k] for k in keys if k not in lists]
@@ -326,8 +358,8 @@ def stacked_form(pen: Pen, rng: random.Random, case: Case, plan: Plan) -> None:
     col = min(col, x0 + 200)
     label_font = pen.style.bold if rng.random() < 0.6 else pen.style.face
     lists_done = False
-    for section in ("patient", "insurance", "referring", "referral"):
-        keys = [k for k in SECTIONS[section] if k in plan.items]
+    for section in ORDER:
+        keys = plan.section(section)
         if not keys:
             continue
         if rng.random() < 0.6:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from samples.heldout2 import formats as f
 from samples.heldout2.case import Case
 from samples.heldout2.clinical import SPECIALTY_NAMES
+from samples.heldout2.people import phone
 
 LABELS: dict[str, tuple[str, ...]] = {
     "patient.name": (
@@ -134,13 +135,26 @@ LABELS: dict[str, tuple[str, ...]] = {
 SECTIONS = {
     "patient": (
         "patient.name",
+        "patient.last",
+        "patient.first",
+        "patient.mi",
         "patient.dob",
         "patient.sex",
         "patient.phone",
         "patient.address",
+        "patient.street",
+        "patient.city",
+        "patient.state",
+        "patient.zip",
         "patient.mrn",
     ),
-    "insurance": ("insurance.payer", "insurance.member_id", "insurance.group_number"),
+    "insurance": (
+        "insurance.payer",
+        "insurance.member_id",
+        "insurance.group_number",
+        "insurance.subscriber",
+        "insurance.relationship",
+    ),
     "referring": (
         "referring.name",
         "referring.npi",
@@ -148,6 +162,7 @@ SECTIONS = {
         "referring.phone",
         "referring.fax",
     ),
+    "consultant": ("consultant.name", "consultant.practice", "consultant.phone", "consultant.fax"),
     "referral": (
         "referral.specialty",
         "referral.urgency",
@@ -155,6 +170,33 @@ SECTIONS = {
         "referral.diagnoses",
         "referral.clinical_question",
     ),
+}
+# Labels of the split and decoy items (not truth fields of their own).
+EXTRA_LABELS: dict[str, tuple[str, ...]] = {
+    "patient.last": ("Last Name", "Patient Last Name", "LAST"),
+    "patient.first": ("First Name", "Patient First Name", "FIRST"),
+    "patient.mi": ("MI", "M.I.", "Middle Initial"),
+    "patient.street": ("Street Address", "Address", "Street"),
+    "patient.city": ("City",),
+    "patient.state": ("State", "ST"),
+    "patient.zip": ("ZIP", "Zip Code", "ZIP"),
+    "insurance.subscriber": ("Subscriber Name", "Insured Name", "Policy Holder", "Guarantor"),
+    "insurance.relationship": ("Relationship to Patient", "Rel. to Insured", "Relationship"),
+    "consultant.name": (
+        "Specialist",
+        "Referred to Provider",
+        "Consultant",
+        "To Provider",
+        "Receiving Physician",
+    ),
+    "consultant.practice": (
+        "Specialist Office",
+        "Receiving Facility",
+        "Location",
+        "Consultant Clinic",
+    ),
+    "consultant.phone": ("Specialist Phone", "Scheduling Phone", "Consultant Phone"),
+    "consultant.fax": ("Specialist Fax", "Intake Fax", "Consultant Fax"),
 }
 SECTION_TITLES = {
     "patient": (
@@ -171,6 +213,13 @@ SECTION_TITLES = {
         "Ordering Provider",
         "Requesting Provider",
         "From (Referring Office)",
+    ),
+    "consultant": (
+        "Referred To",
+        "Specialist Information",
+        "Consultant",
+        "REFERRED TO PROVIDER",
+        "Receiving Provider",
     ),
     "referral": (
         "Referral Details",
@@ -205,6 +254,7 @@ class Item:
     key: str
     label: str
     value: str
+    marks: tuple[str, ...] = ()  # truth fields this item prints (a decoy prints none)
 
 
 @dataclass
@@ -225,6 +275,10 @@ class Plan:
     def get(self, key: str) -> Item | None:
         """The item of a field, if printed."""
         return self.items.get(key)
+
+    def section(self, name: str) -> list[str]:
+        """The printed item keys of one section, in form order."""
+        return [k for k in SECTIONS[name] if k in self.items]
 
 
 def dx_text(case: Case, rng: random.Random) -> str:
@@ -301,8 +355,101 @@ def make_plan(
             and rng.random() < 0.4
         ):
             label = "Patient (Last, First)"
-        plan.items[key] = Item(key, label, value)
+        plan.items[key] = Item(key, label, value, (key,))
+    _split(rng, case, plan)
+    _decoys(rng, case, plan)
     return plan
+
+
+CONSULTANT_FIRST = (
+    "Priya",
+    "Martin",
+    "Elena",
+    "Samuel",
+    "Grace",
+    "Omar",
+    "Hannah",
+    "Victor",
+    "Lena",
+    "Tobias",
+    "Rosa",
+    "Dmitri",
+    "Keiko",
+    "Andre",
+)
+CONSULTANT_LAST = (
+    "Okafor",
+    "Lindqvist",
+    "Haddad",
+    "Novak",
+    "Brennan",
+    "Takahashi",
+    "Ferreira",
+    "Whitcombe",
+    "Albright",
+    "Castellano",
+    "Iverson",
+    "Mbeki",
+    "Ostrowski",
+    "Dunmore",
+)
+CLINIC_WORDS = ("Northside", "Eastview", "Memorial", "Parkway", "Riverside", "Summit")
+RELATIONSHIPS = ("Spouse", "Parent", "Child", "Other")
+
+
+def _split(rng: random.Random, case: Case, plan: Plan) -> None:
+    """Name and address as separate boxes, the way many paper forms ask for them."""
+    p = case.patient
+    upper = plan.name_style.startswith("upper")
+    if "patient.name" in plan.items and rng.random() < 0.3:
+        parts = {"patient.last": p.last, "patient.first": p.first}
+        if p.middle:
+            parts["patient.mi"] = p.middle
+        del plan.items["patient.name"]
+        for key, value in parts.items():
+            value = value.upper() if upper else value
+            plan.items[key] = Item(key, rng.choice(EXTRA_LABELS[key]), value, ("patient.name",))
+    if "patient.address" in plan.items and rng.random() < 0.35:
+        addr = plan.items.pop("patient.address").value
+        street, city, rest = (part.strip() for part in addr.rsplit(",", 2))
+        state, zip_code = rest.split()
+        for key, value in (
+            ("patient.street", street),
+            ("patient.city", city),
+            ("patient.state", state),
+            ("patient.zip", zip_code),
+        ):
+            plan.items[key] = Item(key, rng.choice(EXTRA_LABELS[key]), value, ("patient.address",))
+
+
+def _decoys(rng: random.Random, case: Case, plan: Plan) -> None:
+    """Values that are not the referral's fields: the specialist it goes to, the subscriber."""
+    if rng.random() < 0.35:
+        name = f"{rng.choice(CONSULTANT_FIRST)} {rng.choice(CONSULTANT_LAST)}"
+        style = rng.choice(("Dr. {}", "{}, MD", "{} MD", "{}"))
+        values = {
+            "consultant.name": style.format(name),
+            "consultant.practice": f"{rng.choice(CLINIC_WORDS)} "
+            f"{plan.specialty_name if plan.stated_specialty else 'Specialty'} Clinic",
+            "consultant.phone": f.fmt_phone(phone(rng), plan.phone_style),
+            "consultant.fax": f.fmt_phone(phone(rng), plan.phone_style),
+        }
+        for key, value in values.items():
+            if key == "consultant.name" or rng.random() < 0.6:
+                plan.items[key] = Item(key, rng.choice(EXTRA_LABELS[key]), value)
+    if "insurance.payer" in plan.items and rng.random() < 0.25:
+        p = case.patient
+        first = rng.choice(CONSULTANT_FIRST)
+        plan.items["insurance.subscriber"] = Item(
+            "insurance.subscriber",
+            rng.choice(EXTRA_LABELS["insurance.subscriber"]),
+            f"{first} {p.last}" if rng.random() < 0.5 else f"{p.last.upper()}, {first.upper()}",
+        )
+        plan.items["insurance.relationship"] = Item(
+            "insurance.relationship",
+            rng.choice(EXTRA_LABELS["insurance.relationship"]),
+            rng.choice(RELATIONSHIPS),
+        )
 
 
 def mark_shown(case: Case, plan: Plan, keys: list[str] | None = None) -> None:
@@ -310,9 +457,10 @@ def mark_shown(case: Case, plan: Plan, keys: list[str] | None = None) -> None:
     for key in keys if keys is not None else list(plan.items):
         if key not in plan.items:
             continue
-        if key == "referral.specialty":
-            case.state_specialty()
-        elif key == "referral.urgency":
-            case.state_urgency()
-        else:
-            case.mark(key)
+        for name in plan.items[key].marks:
+            if name == "referral.specialty":
+                case.state_specialty()
+            elif name == "referral.urgency":
+                case.state_urgency()
+            else:
+                case.mark(name)
