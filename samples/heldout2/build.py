@@ -23,6 +23,7 @@ from samples.heldout2.render import render
 VARIANTS = ["digital", "fax_fine", "fax_normal", "scan"]
 MIN_SIZE = {"digital": 7.0, "fax_fine": 8.5, "fax_normal": 10.0, "scan": 8.0}
 REFERRAL_LAYOUTS = [
+    "note_referral",
     "form",
     "form_note",
     "letter_dear",
@@ -32,13 +33,13 @@ REFERRAL_LAYOUTS = [
     "two_patients",
     "buried",
 ]
-NONREF_LAYOUTS = list(NONREFERRALS)
+NONREF_LAYOUTS = [*NONREFERRALS, "cover_lab"]
 # Every referral layout twice, every non-referral once: about 30 % non-referrals.
 SCHEDULE = [*REFERRAL_LAYOUTS, *NONREF_LAYOUTS[:4], *REFERRAL_LAYOUTS, *NONREF_LAYOUTS[4:]]
 
 
 def layout_for(index: int, seed: int, n_variants: int) -> str:
-    """Layout of document ``index``: 23 layouts against 4 variants, so every pair recurs."""
+    """Layout of document ``index``: 27 layouts against 4 variants, so every pair recurs."""
     return SCHEDULE[(index + seed) % len(SCHEDULE)]
 
 
@@ -87,6 +88,32 @@ def compose(
     if layout in NONREFERRALS:
         doc_type = NONREFERRALS[layout](doc.page(), rng, case)
         return doc.pdf(), [], doc_type
+    if layout == "cover_lab":  # results faxed with a cover sheet: still not a referral
+        pages.cover_sheet(
+            doc.page(),
+            rng,
+            case.referrer,
+            [],
+            2,
+            note="Lab results",
+            recipient_fax=phone(rng),
+            day=case.referral_date,
+        )
+        doc_type = NONREFERRALS["lab_result"](doc.page(), rng, case)
+        return doc.pdf(), [], doc_type
+    if layout == "note_referral":  # the referral is the plan of a progress note
+        pen = doc.page()
+        case.pages.append(pen.number)
+        must = case.urgency == "stat" or (case.urgency == "urgent" and not case.red_flag)
+        pages.clinic_note(
+            pen,
+            rng,
+            case,
+            with_plan=True,
+            state_urgency=must or rng.random() < 0.5,
+            as_referral=True,
+        )
+        return doc.pdf(), cases, "referral"
     if layout == "form":
         _form(doc, rng, case)
     elif layout == "form_note":
@@ -113,13 +140,19 @@ def compose(
     elif layout == "two_patients":
         other = new_case(rng, fake, referrer=case.referrer)
         cases.append(other)
-        pages.cover_sheet(
-            doc.page(), rng, case.referrer, cases, 4, note="2 referrals", recipient_fax=phone(rng)
-        )
-        _form(doc, rng, case, prints_history=True)
-        if rng.random() < 0.6:
+        note = rng.random() < 0.6
+        kind = rng.choice(["form", "form", "letter_dear", "ehr"])
+        two = kind == "ehr" and rng.random() < 0.4
+        if rng.random() < 0.75:
+            total = 3 + note + two
+            memo = rng.choice(("2 referrals", "Referrals x2", "New patient referrals (2)"))
+            pages.cover_sheet(
+                doc.page(), rng, case.referrer, cases, total, note=memo, recipient_fax=phone(rng)
+            )
+        _form(doc, rng, case, prints_history=note)
+        if note:
             _note(doc, rng, case)
-        _form(doc, rng, other)
+        _referral_body(doc, rng, other, fake, kind, two=two)
     else:  # buried: two pages of notes, then the referral page
         _note(doc, rng, case)
         pen = doc.page()

@@ -218,6 +218,12 @@ def marketing(pen: Pen, rng: random.Random, case: Case) -> str:
     return "marketing"
 
 
+def blank(pen: Pen, rng: random.Random, case: Case) -> str:
+    """A blank page: a fax sent face down, or an empty scan."""
+    del pen, rng, case
+    return "blank"
+
+
 NONREFERRALS = {
     "lab_result": lab_result,
     "prior_auth": prior_auth,
@@ -226,4 +232,5 @@ NONREFERRALS = {
     "consult_reply": consult_reply,
     "misdirected": misdirected,
     "marketing": marketing,
+    "blank": blank,
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from samples.heldout2 import formats as f
 from samples.heldout2.case import URGENCY_SENTENCES, Case
@@ -36,6 +36,7 @@ def cover_sheet(
     total: int,
     note: str | None = None,
     recipient_fax: str = "",
+    day: date | None = None,
 ) -> None:
     """A fax cover from the referring office; what it prints counts for every case it carries."""
     s = pen.style
@@ -66,8 +67,8 @@ def cover_sheet(
         pen.text(x0, y, referrer.practice, s.bold, s.size + 2)
     y += 40
     phone_style = rng.choice(f.PHONE_STYLES)
-    sent = cases[0].referral_date + timedelta(days=rng.choice((0, 0, 0, 1, 2)))
-    shows_ref_date = sent == cases[0].referral_date and len(cases) == 1
+    sent = (day or cases[0].referral_date) + timedelta(days=rng.choice((0, 0, 0, 1, 2)))
+    shows_ref_date = len(cases) == 1 and sent == cases[0].referral_date
     rows = [
         ("To", rng.choice(RECIPIENTS)),
         ("Fax", f.fmt_phone(recipient_fax, phone_style)) if recipient_fax else None,
@@ -136,7 +137,13 @@ def cover_sheet(
 
 
 def clinic_note(
-    pen: Pen, rng: random.Random, case: Case, *, with_plan: bool, state_urgency: bool
+    pen: Pen,
+    rng: random.Random,
+    case: Case,
+    *,
+    with_plan: bool,
+    state_urgency: bool,
+    as_referral: bool = False,
 ) -> None:
     """A progress note: history (with any red flag), meds, exam, assessment and maybe plan."""
     s = pen.style
@@ -158,7 +165,9 @@ def clinic_note(
     banner = f"{f.patient_name(p, rng.choice(f.NAME_STYLES))}    DOB {dob}"
     pen.text(x0, y, banner, s.bold, s.size)
     case.mark("patient.name", "patient.dob")
-    visit = case.referral_date - timedelta(days=rng.choice((0, 0, 3, 10)))
+    visit = case.referral_date - timedelta(days=0 if as_referral else rng.choice((0, 0, 3, 10)))
+    if as_referral:  # the note is the referral: its visit date is the referral date
+        case.mark("referral.date")
     pen.text(x1, y, f"Visit: {f.fmt_date(visit, f.date_style(rng))}", None, s.size, "r")
     y += s.size + 4
     pen.line(x0, y, x1, y)
@@ -179,8 +188,12 @@ def clinic_note(
     case.history_shown = True
     if with_plan:
         name = rng.choice(SPECIALTY_NAMES[case.specialty])
-        plan = f"Referral placed to {name}. {case.scenario.question}"
-        case.state_specialty()
+        if rng.random() < 0.7:
+            plan = f"Referral placed to {name}. {case.scenario.question}"
+            case.state_specialty()
+        else:
+            plan = f"{case.scenario.question} Referral to specialist placed today."
+        case.mark("referral.clinical_question")
         if state_urgency:
             plan += " " + rng.choice(URGENCY_SENTENCES[case.urgency])
             case.state_urgency()
