@@ -388,7 +388,80 @@ def stacked_form(pen: Pen, rng: random.Random, case: Case, plan: Plan) -> None:
             y = _draw_checklists(pen, rng, case, plan, lists, x0, x1, y)
 
 
+def panel_form(pen: Pen, rng: random.Random, case: Case, plan: Plan) -> None:
+    """Three ruled panels side by side (patient | coverage | referring), request details below."""
+    x0 = rng.uniform(26, 44)
+    x1 = W - rng.uniform(26, 44)
+    y = header(pen, rng, case, x0, x1)
+    size = pen.size(pen.style.size - 0.5)
+    lead = size * 1.35
+    gap = 6
+    panels = [("patient",), ("insurance", "consultant"), ("referring",)]
+    if rng.random() < 0.5:
+        panels = [("patient",), ("referring",), ("insurance", "consultant")]
+    col_w = (x1 - x0 - 2 * gap) / 3
+    stacked = rng.random() < 0.5  # label on its own line above the value, or run-in
+    bottoms = []
+    for i, sections in enumerate(panels):
+        cx = x0 + i * (col_w + gap)
+        cy = y
+        title = rng.choice(SECTION_TITLES[sections[0]])
+        pen.rect(cx, cy, col_w, size + 8, 0.6, rng.choice((0.85, 0.9, None)))
+        pen.text(
+            cx + 4,
+            cy + size + 3,
+            title.upper() if pen.style.upper_labels else title,
+            pen.style.bold,
+            size,
+        )
+        cy += size + 8 + lead
+        for section in sections:
+            for key in plan.section(section):
+                if cy > H * 0.66:  # keep room for the request below; the rest is not printed
+                    break
+                item = plan.items[key]
+                label = pen.style.label(item.label)
+                if stacked:
+                    pen.text(cx + 4, cy, label, pen.style.bold, pen.size(size - 1.5))
+                    cy = pen.wrap(cx + 8, cy + lead, item.value, col_w - 12, None, size, 1.3)
+                else:
+                    lw = pen.width(label + " ", pen.style.bold, size)
+                    pen.text(cx + 4, cy, label, pen.style.bold, size)
+                    if lw > col_w * 0.5:
+                        cy += lead
+                        lw = 8
+                    cy = pen.wrap(cx + 4 + lw, cy, item.value, col_w - lw - 8, None, size, 1.3)
+                cy += 2
+                mark_shown(case, plan, [key])
+        bottoms.append(cy)
+    bottom = max(bottoms) + 4
+    for i in range(3):
+        pen.rect(x0 + i * (col_w + gap), y, col_w, bottom - y, 0.8)
+    y = bottom + 14
+    keys = plan.section("referral")
+    lists = [
+        k for k in ("referral.specialty", "referral.urgency") if k in keys and rng.random() < 0.5
+    ]
+    title = rng.choice(SECTION_TITLES["referral"])
+    pen.text(x0, y + size, title.upper(), pen.style.bold, size + 1)
+    y += size + 10
+    for key in keys:
+        if key in lists:
+            continue
+        item = plan.items[key]
+        label = pen.style.label(item.label)
+        lw = pen.width(label + "  ", pen.style.bold, size)
+        if y + lead * 2 > BOTTOM:
+            break
+        pen.text(x0, y + size, label, pen.style.bold, size)
+        y = pen.wrap(x0 + lw, y + size, item.value, x1 - x0 - lw, None, size, 1.35) - size + 4
+        mark_shown(case, plan, [key])
+    if lists and y + 90 < BOTTOM:
+        _draw_checklists(pen, rng, case, plan, lists, x0, x1, y + 6)
+
+
 FORMS = {
+    "panel": panel_form,
     "grid": grid_form,
     "underline": underline_form,
     "table": table_form,

@@ -5,12 +5,19 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.utils import ImageReader
+
 from samples.heldout2 import formats as f
 from samples.heldout2.case import URGENCY_SENTENCES, Case
 from samples.heldout2.clinical import ALLERGIES, MEDS, SPECIALTY_NAMES
 from samples.heldout2.pen import H, Pen, W
 from samples.heldout2.people import Referrer
 
+_CARD_FONTS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+)
 RECIPIENTS = (
     "Central Referral Intake",
     "Specialty Scheduling",
@@ -249,13 +256,11 @@ def med_list(pen: Pen, rng: random.Random, case: Case) -> None:
 
 
 def insurance_card(pen: Pen, rng: random.Random, case: Case) -> None:
-    """A photocopied insurance card, front (and sometimes back), on a page."""
+    """A copied insurance card on a page: drawn, or pasted in as a picture (no text layer)."""
     s = pen.style
     x, y = rng.uniform(60, 160), rng.uniform(80, 200)
     w, h = 300, 185
-    pen.rect(x, y, w, h, 1.5, rng.choice((0.93, 0.97, None)))
     ins = case.insurance
-    pen.text(x + 12, y + 26, ins.payer, s.bold, 14)
     lines = [
         ("Member", f.patient_name(case.patient, rng.choice(("first_last", "upper")))),
         (rng.choice(("Member ID", "ID", "Subscriber ID")), ins.member_id),
@@ -263,10 +268,33 @@ def insurance_card(pen: Pen, rng: random.Random, case: Case) -> None:
         ("PCP Copay", f"${rng.choice((15, 20, 25, 30, 40))}"),
         ("Rx BIN", str(rng.randint(100000, 999999))),
     ]
-    yy = y + 54
-    for label, value in lines:
-        pen.text(x + 12, yy, label, None, 9)
-        pen.text(x + 110, yy, value, s.bold, 10.5)
-        yy += 22
+    if rng.random() < 0.5:
+        pen.c.drawImage(ImageReader(_card_image(rng, ins.payer, lines)), x, H - y - h, w, h)
+    else:
+        pen.rect(x, y, w, h, 1.5, rng.choice((0.93, 0.97, None)))
+        pen.text(x + 12, y + 26, ins.payer, s.bold, 14)
+        yy = y + 54
+        for label, value in lines:
+            pen.text(x + 12, yy, label, None, 9)
+            pen.text(x + 110, yy, value, s.bold, 10.5)
+            yy += 22
     case.mark("insurance.payer", "insurance.member_id", "insurance.group_number", "patient.name")
     pen.text(x, y + h + 20, "Copy of insurance card (front)", None, 9)
+
+
+def _card_image(rng: random.Random, payer: str, lines: list[tuple[str, str]]) -> Image.Image:
+    """The card as a greyscale photo-copy at about 300 dpi."""
+    scale = 300 / 72
+    img = Image.new("L", (round(300 * scale), round(185 * scale)), rng.randint(200, 235))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((4, 4, img.width - 5, img.height - 5), radius=40, outline=40, width=5)
+    bold = ImageFont.truetype(_CARD_FONTS[1], round(14 * scale))
+    regular = ImageFont.truetype(_CARD_FONTS[0], round(9 * scale))
+    value = ImageFont.truetype(_CARD_FONTS[1], round(10.5 * scale))
+    draw.text((12 * scale, 12 * scale), payer, fill=20, font=bold)
+    yy = 42 * scale
+    for label, text in lines:
+        draw.text((12 * scale, yy), label, fill=30, font=regular)
+        draw.text((110 * scale, yy - 2), text, fill=10, font=value)
+        yy += 22 * scale
+    return img.rotate(rng.uniform(-1.5, 1.5), resample=Image.BICUBIC, fillcolor=255)
