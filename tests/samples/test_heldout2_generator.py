@@ -20,8 +20,8 @@ from samples.heldout2.build import NONREF_LAYOUTS, REFERRAL_LAYOUTS, layout_for,
 
 VARIANTS = ["digital", "fax_fine", "fax_normal", "scan"]
 # index -> variant index % 4, layout (index + seed) % 27: one of each referral family and two
-# non-referrals (a lab result, a blank fax), over every variant.
-INDICES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 25]
+# non-referrals (a lab result, a blank fax), over every variant; the multi-page ones not scanned.
+INDICES = [0, 1, 2, 3, 4, 5, 6, 34, 8, 9, 25]
 DATE_FIELDS = {"patient.dob", "referral.date"}
 PHONE_FIELDS = {"patient.phone", "referring.phone", "referring.fax"}
 
