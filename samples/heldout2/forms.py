@@ -194,7 +194,8 @@ def grid_form(pen: Pen, rng: random.Random, case: Case, plan: Plan) -> None:
                 weights = [1]
             lines = 1
             if row[0].key in WIDE and len(row) == 1:
-                lines = max(1, int(pen.width(row[0].value, size=value_size) // (x1 - x0 - 10)) + 1)
+                text_w = pen.width(row[0].value, fill.font, value_size)
+                lines = max(1, int(text_w * 1.1 // (x1 - x0 - 10)) + 1)
             h = label_size + 6 + lines * value_size * 1.3 + 4
             if y + h > BOTTOM:
                 break

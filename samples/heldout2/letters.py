@@ -160,6 +160,8 @@ def dear_letter(pen: Pen, rng: random.Random, case: Case, fake: Faker) -> None:
     case.history_shown = True
     case.mark("referral.clinical_question")
     if rng.random() < 0.5:
+        body.append(_background(rng))
+    if rng.random() < 0.5:
         body.append("Current medications: " + ", ".join(rng.sample(MEDS, rng.randint(2, 5))) + ".")
     if rng.random() < 0.5 and case.dx:
         body.append("Diagnoses: " + "; ".join(f"{d} ({c})" for c, d in case.dx) + ".")
@@ -181,6 +183,31 @@ def dear_letter(pen: Pen, rng: random.Random, case: Case, fake: Faker) -> None:
     for para in body:
         y = pen.wrap(x0, y, para, x1 - x0, None, s.size, 1.4) + s.size * 0.6
     _signoff(pen, rng, case, x0, x1, y + 6)
+
+
+PAST = (
+    "hypertension",
+    "hyperlipidemia",
+    "obesity",
+    "appendectomy in 2004",
+    "tonsillectomy as a child",
+    "remote cholecystectomy",
+    "seasonal allergies",
+    "vitamin D deficiency",
+)
+SOCIAL = (
+    "Lives with spouse, works as a teacher.",
+    "Retired, lives alone, independent in ADLs.",
+    "Never smoker, drinks alcohol socially.",
+    "Works night shifts as a nurse.",
+    "Lives with daughter; uses a cane outdoors.",
+)
+
+
+def _background(rng: random.Random) -> str:
+    """Past medical and social history: context that names no specialty."""
+    past = ", ".join(rng.sample(PAST, rng.randint(1, 3)))
+    return f"Past history includes {past}. {rng.choice(SOCIAL)}"
 
 
 def _urgency_sentence(rng: random.Random, case: Case) -> bool:
@@ -226,6 +253,8 @@ def thanks_letter(pen: Pen, rng: random.Random, case: Case, fake: Faker) -> None
         )
     )
     paras.append("Medications: " + ", ".join(rng.sample(MEDS, rng.randint(2, 5))) + ".")
+    if rng.random() < 0.5:
+        paras.insert(2, _background(rng))
     if rng.random() < 0.5:
         paras.append("Impression: " + "; ".join(f"{d} ({c})" for c, d in case.dx) + ".")
         case.mark("referral.diagnoses")
