@@ -76,7 +76,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     if not any(isinstance(f, _NoQueryStrings) for f in access.filters):
         access.addFilter(_NoQueryStrings())
     app.state.store = store or Store(settings.effective_database_url)
-    app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_s)
+    app.state.limiter = LoginLimiter(
+        app.state.store, settings.login_max_failures, settings.login_window_s
+    )
     app.state.uploads = Uploads(settings, app.state.store)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["pagequery"] = _page_query
