@@ -14,6 +14,8 @@ import pytest
 import simple_icd_10_cm as icd
 from PIL import Image
 
+from bench.accuracy import _side_by_side
+from bench.accuracy import main as accuracy_main
 from models.vocab import DocumentType, FieldName, Sex, Specialty, Urgency
 from samples.heldout2.__main__ import main as heldout2_main
 from samples.heldout2.build import NONREF_LAYOUTS, REFERRAL_LAYOUTS, layout_for, make_document
@@ -159,3 +161,26 @@ def test_every_layout_in_every_render_and_about_a_third_not_referrals() -> None:
 def test_unknown_variant_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         heldout2_main(["--out", str(tmp_path), "--count", "1", "--variants", "scan_png"])
+
+
+def test_accuracy_prints_the_three_sets_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
+    def rep(f1: float) -> dict:
+        summary = {
+            "overall": {"f1": f1},
+            "urgency_accuracy": 1.0,
+            "specialty_accuracy_stated": None,
+            "specialty_accuracy_implied": 0.5,
+            "referral_count_accuracy": 1.0,
+            "under_triage_rate": 0.0,
+        }
+        return {"variants": {"digital": summary}}
+
+    _side_by_side({"own": rep(0.9), "heldout": rep(0.8), "heldout2": rep(0.7)})
+    out = capsys.readouterr().out
+    assert "own / heldout / heldout2" in out
+    assert "0.900 / 0.800 / 0.700" in out
+
+
+def test_accuracy_refuses_one_folder_for_several_sets(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        accuracy_main(["--set", "all", "--folder", str(tmp_path)])
