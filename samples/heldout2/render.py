@@ -34,13 +34,26 @@ def _noise(rng: random.Random, arr: np.ndarray, amount: float) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+def _turn(img: Image.Image, degrees: int, *, keep_portrait: bool) -> Image.Image:
+    """Content turned ``degrees`` clockwise; a fax machine shrinks a landscape page to its width."""
+    if not degrees:
+        return img
+    turned = img.rotate(-degrees, expand=True, fillcolor=255)
+    if not keep_portrait or turned.size == img.size:
+        return turned
+    scale = img.width / turned.width
+    turned = turned.resize((img.width, round(turned.height * scale)), Image.LANCZOS)
+    page = Image.new("L", img.size, 255)
+    page.paste(turned, (0, 0))
+    return page
+
+
 def _fax_page(
-    rng: random.Random, img: Image.Image, ydpi: int, header: str, *, upside_down: bool
+    rng: random.Random, img: Image.Image, ydpi: int, header: str, *, turn: int
 ) -> Image.Image:
     """Resample to fax lines, threshold, then speckle, dropouts and the transmit header."""
+    img = _turn(img, turn, keep_portrait=True)  # fed the wrong way: the header does not turn
     img = img.resize((img.width, round(img.height * ydpi / 204)), Image.LANCZOS)
-    if upside_down:  # fed the wrong way round: the content turns, the header line does not
-        img = img.rotate(180)
     arr = _noise(rng, np.asarray(img), rng.uniform(4, 14))
     bw = arr > rng.randint(135, 185)
     gen = np.random.default_rng(rng.randrange(2**32))
@@ -85,16 +98,12 @@ def render(
             if angle:
                 img = _skew(img, angle)
                 skews[str(i)] = angle
-            upside_down = rng.random() < 0.04
-            if upside_down:
-                rotations[str(i)] = 180
-            page = _fax_page(
-                rng,
-                img,
-                ydpi,
-                fax_header(rng, sent, sender_fax, i, len(pages)),
-                upside_down=upside_down,
-            )
+            turns = (180, 90, 270) if variant == "fax_fine" else (180,)
+            turn = rng.choice(turns) if rng.random() < 0.05 else 0
+            if turn:
+                rotations[str(i)] = turn
+            header = fax_header(rng, sent, sender_fax, i, len(pages))
+            page = _fax_page(rng, img, ydpi, header, turn=turn)
             faxed.append(page)
         path = out / f"{stem}.tif"
         compression = "group4" if rng.random() < 0.5 else "group3"
@@ -114,11 +123,14 @@ def _scan(out: Path, stem: str, pdf: bytes, rng: random.Random) -> tuple[str, di
     """Grey (or bitonal) office-scanner pages, slightly skewed, with paper tone and noise."""
     dpi = rng.choice((200, 240, 300))
     bitonal = rng.random() < 0.25
-    pages, skews = [], {}
+    pages, skews, rotations = [], {}, {}
     for i, img in enumerate(_pages(pdf, dpi), start=1):
         angle = round(rng.uniform(-2.0, 2.0), 2)
         img = _skew(img, angle)
         skews[str(i)] = angle
+        if rng.random() < 0.04:
+            rotations[str(i)] = rng.choice((90, 180, 270))
+            img = _turn(img, rotations[str(i)], keep_portrait=False)
         if rng.random() < 0.5:
             img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.8)))
         arr = np.asarray(img).astype(np.float32)
@@ -132,7 +144,7 @@ def _scan(out: Path, stem: str, pdf: bytes, rng: random.Random) -> tuple[str, di
         pages.append(page)
     keys = {
         "resolution_dpi": [dpi, dpi],
-        "rotations": {},
+        "rotations": rotations,
         "skew_degrees": skews,
         "bitonal": bitonal,
     }
