@@ -139,6 +139,7 @@ def compose(
                 pages.insurance_card(pen, rng, case)
     elif layout == "two_patients":
         other = new_case(rng, fake, referrer=case.referrer)
+        other.referral_date = case.referral_date  # one office, one fax, one day
         cases.append(other)
         note = rng.random() < 0.6
         kind = rng.choice(["form", "form", "letter_dear", "ehr"])
