@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from samples.heldout2 import formats as f
 from samples.heldout2.case import Case
@@ -167,6 +168,7 @@ SECTIONS = {
         "referral.specialty",
         "referral.urgency",
         "referral.date",
+        "referral.last_visit",
         "referral.diagnoses",
         "referral.clinical_question",
     ),
@@ -182,6 +184,7 @@ EXTRA_LABELS: dict[str, tuple[str, ...]] = {
     "patient.zip": ("ZIP", "Zip Code", "ZIP"),
     "insurance.subscriber": ("Subscriber Name", "Insured Name", "Policy Holder", "Guarantor"),
     "insurance.relationship": ("Relationship to Patient", "Rel. to Insured", "Relationship"),
+    "referral.last_visit": ("Last Office Visit", "Date of Last Visit", "Last Seen", "Visit Date"),
     "consultant.name": (
         "Specialist",
         "Referred to Provider",
@@ -333,7 +336,7 @@ def make_plan(
         "referring.name": f.doctor(r, plan.doctor_style),
         "referring.npi": r.npi,
         "referring.practice": r.practice,
-        "referring.phone": f.fmt_phone(r.phone, plan.phone_style),
+        "referring.phone": f.fmt_phone(r.phone, plan.phone_style) + _extension(rng),
         "referring.fax": f.fmt_phone(r.fax, plan.phone_style),
         "referral.specialty": plan.specialty_name,
         "referral.clinical_question": case.scenario.question,
@@ -397,6 +400,13 @@ CLINIC_WORDS = ("Northside", "Eastview", "Memorial", "Parkway", "Riverside", "Su
 RELATIONSHIPS = ("Spouse", "Parent", "Child", "Other")
 
 
+def _extension(rng: random.Random) -> str:
+    """Some offices print their extension after the number (not part of the number)."""
+    if rng.random() < 0.15:
+        return rng.choice((" ext. ", " x", " Ext ")) + str(rng.randint(100, 4999))
+    return ""
+
+
 def _split(rng: random.Random, case: Case, plan: Plan) -> None:
     """Name and address as separate boxes, the way many paper forms ask for them."""
     p = case.patient
@@ -437,6 +447,13 @@ def _decoys(rng: random.Random, case: Case, plan: Plan) -> None:
         for key, value in values.items():
             if key == "consultant.name" or rng.random() < 0.6:
                 plan.items[key] = Item(key, rng.choice(EXTRA_LABELS[key]), value)
+    if rng.random() < 0.25:  # another date on the page that is not the referral date
+        seen = case.referral_date - timedelta(days=rng.randint(3, 120))
+        plan.items["referral.last_visit"] = Item(
+            "referral.last_visit",
+            rng.choice(EXTRA_LABELS["referral.last_visit"]),
+            f.fmt_date(seen, plan.date_style),
+        )
     if "insurance.payer" in plan.items and rng.random() < 0.25:
         p = case.patient
         first = rng.choice(CONSULTANT_FIRST)

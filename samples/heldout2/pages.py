@@ -134,12 +134,16 @@ def cover_sheet(
         if shows_ref_date:
             case.mark("referral.date")
     y += 20
-    if rng.random() < 0.5:
+    urgent = len(cases) == 1 and cases[0].urgency == "urgent" and rng.random() < 0.5
+    if urgent or rng.random() < 0.5:
         options = ("Urgent", "For Review", "Please Comment", "Please Reply")
+        kind = rng.choice(("glyph", "brackets", "xdraw", "tick"))
         x = x0
         for o in options:
-            x += pen.option(x, y, o, "glyph", marked=False) + 16
+            x += pen.option(x, y, o, kind, marked=urgent and o == "Urgent") + 16
         y += 30
+        if urgent:  # the sender ticked "Urgent" on the cover: the urgency is stated
+            cases[0].state_urgency()
     y = pen.wrap(x0, max(y, H - 180), CONFIDENTIAL, W - 2 * x0, None, pen.size(s.size - 1.5))
 
 
