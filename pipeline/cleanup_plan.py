@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from models.clock import as_utc
 from models.storage import Store
-from models.storage.cleanup_tables import ReferralStatusUpdateRow
 from models.storage.tables import DocumentRow, PageRow, ReferralRow
 from pipeline.dedup.candidate import Candidate
-from pipeline.dedup.propose import Embedder, propose
+from pipeline.dedup.propose import Embedder, propose, score_pair
+from pipeline.loop_status import latest
 from pipeline.settings import Settings
 
 #: Closed-loop states after which a referral needs nothing more from the queue.
@@ -76,14 +76,17 @@ def _page_text(s: Session, document_id: str, pages: list[int]) -> str:
     return "\n".join(out)
 
 
-def candidates(store: Store) -> list[Candidate]:
-    """Every open referral as duplicate detection sees it."""
+def candidates(store: Store, ids: list[str] | None = None) -> list[Candidate]:
+    """Every open referral as duplicate detection sees it (or those of ``ids``, any status)."""
+    query = select(ReferralRow, DocumentRow).join(
+        DocumentRow, DocumentRow.id == ReferralRow.document_id
+    )
+    if ids is None:
+        query = query.where(ReferralRow.status.in_(_OPEN))
+    else:
+        query = query.where(ReferralRow.id.in_(ids))
     with store.session() as s:
-        rows = s.execute(
-            select(ReferralRow, DocumentRow)
-            .join(DocumentRow, DocumentRow.id == ReferralRow.document_id)
-            .where(ReferralRow.status.in_(_OPEN))
-        ).all()
+        rows = s.execute(query).all()
         return [
             Candidate.from_contract(
                 {**row.data, "id": row.id, "status": row.status},
@@ -94,14 +97,24 @@ def candidates(store: Store) -> list[Candidate]:
         ]
 
 
-def latest_states(s: Session) -> dict[str, str]:
-    """Each referral's newest closed-loop state (by when it happened, then import order)."""
-    rows = s.execute(
-        select(ReferralStatusUpdateRow.referral_id, ReferralStatusUpdateRow.state).order_by(
-            ReferralStatusUpdateRow.occurred_at, ReferralStatusUpdateRow.id
-        )
-    ).all()
-    return dict(rows)
+def pair(
+    store: Store, settings: Settings, a: str, b: str, *, embed: Embedder | None = None
+) -> Planned | None:
+    """The merge proposal for two given referrals whatever their status (the side-by-side
+    view), or ``None`` when duplicate detection does not see the same request."""
+    found = {c.id: c for c in candidates(store, [a, b])}
+    if len(found) != 2:
+        return None
+    ca, cb = found[a], found[b]
+    vectors: dict[str, Any] = {}
+    if embed is not None and ca.question and cb.question:
+        rows = embed([ca.question, cb.question])
+        if rows is not None:
+            vectors = {a: rows[0], b: rows[1]}
+    p = score_pair(ca, cb, window_days=settings.duplicate_window_days, vectors=vectors)
+    if p is None:
+        return None
+    return Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
 
 
 def _expiries(store: Store, settings: Settings, now: datetime, taken: set[str]) -> list[Planned]:
@@ -111,7 +124,7 @@ def _expiries(store: Store, settings: Settings, now: datetime, taken: set[str]) 
     }
     out = []
     with store.session() as s:
-        states = latest_states(s)
+        states = latest(s)
         rows = s.execute(
             select(ReferralRow.id, ReferralRow.status, DocumentRow)
             .join(DocumentRow, DocumentRow.id == ReferralRow.document_id)
@@ -131,7 +144,7 @@ def _expiries(store: Store, settings: Settings, now: datetime, taken: set[str]) 
 
 def _closures(store: Store, taken: set[str]) -> list[Planned]:
     with store.session() as s:
-        states = latest_states(s)
+        states = latest(s)
         rows = s.execute(
             select(ReferralRow.id, ReferralRow.status).where(
                 ReferralRow.id.in_([r for r, st in states.items() if st in FINAL_STATES])
@@ -156,24 +169,31 @@ def plan(
     *,
     now: datetime | None = None,
     embed: Embedder | None = None,
+    merges: bool = True,
 ) -> list[Planned]:
-    """Merges first (best score first), then closures, then expiries; one action per referral."""
+    """Merges first (best score first), then closures, then expiries; one action per referral.
+
+    ``merges=False`` skips duplicate detection (and the embedding model) altogether."""
     from pipeline.cleanup_apply import dismissed
 
     now = now or datetime.now(UTC)
     with store.session() as s:
         not_pairs = dismissed(s)
-    merges = [
-        Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
-        for p in propose(
-            candidates(store),
-            threshold=settings.duplicate_threshold,
-            window_days=settings.duplicate_window_days,
-            embed=embed,
-            exclude=not_pairs,
-        )
-    ]
-    taken = {m.referral for m in merges}
+    found = (
+        [
+            Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
+            for p in propose(
+                candidates(store),
+                threshold=settings.duplicate_threshold,
+                window_days=settings.duplicate_window_days,
+                embed=embed,
+                exclude=not_pairs,
+            )
+        ]
+        if merges
+        else []
+    )
+    taken = {m.referral for m in found}
     closes = _closures(store, taken)
     taken |= {c.referral for c in closes}
-    return [*merges, *closes, *_expiries(store, settings, now, taken)]
+    return [*found, *closes, *_expiries(store, settings, now, taken)]
