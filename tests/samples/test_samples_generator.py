@@ -62,23 +62,15 @@ def test_npi_luhn() -> None:
 
 
 def test_truth_npis_pass_luhn(generated: Path) -> None:
-    npis = [
-        r["fields"]["referring.npi"]
-        for t in _all_truths(generated)
-        for r in t["referrals"]
-        if "referring.npi" in r["fields"]
-    ]
+    npis = [r["fields"]["referring.npi"] for t in _all_truths(generated) for r in t["referrals"]
+            if "referring.npi" in r["fields"]]
     assert npis and all(npi_is_valid(n) for n in npis)
 
 
 def test_truth_phones_are_valid_e164(generated: Path) -> None:
-    phones = [
-        v
-        for t in _all_truths(generated)
-        for r in t["referrals"]
-        for k, v in r["fields"].items()
-        if k in ("patient.phone", "referring.phone", "referring.fax")
-    ]
+    phones = [v for t in _all_truths(generated) for r in t["referrals"]
+              for k, v in r["fields"].items() if k in ("patient.phone", "referring.phone",
+                                                       "referring.fax")]
     assert phones
     for p in phones:
         assert re.fullmatch(r"\+1\d{10}", p), p
@@ -86,12 +78,8 @@ def test_truth_phones_are_valid_e164(generated: Path) -> None:
 
 
 def test_truth_icd10_codes_are_valid(generated: Path) -> None:
-    codes = [
-        c
-        for t in _all_truths(generated)
-        for r in t["referrals"]
-        for c in r["fields"].get("referral.diagnoses", [])
-    ]
+    codes = [c for t in _all_truths(generated) for r in t["referrals"]
+             for c in r["fields"].get("referral.diagnoses", [])]
     assert codes and all("." in c or len(c) == 3 for c in codes)
     assert all(icd.is_valid_item(c) for c in codes)
 
@@ -107,10 +95,8 @@ def test_truth_shape(generated: Path) -> None:
             assert not re.search(r"\b(Dr\.|MD|DO|NP|PA-C)\b", f.get("referring.name", ""))
 
 
-@pytest.mark.parametrize(
-    ("name", "yres"),
-    [("02_cover_form_3page_fax_fine.tif", 196), ("03_cover_form_fax_normal.tif", 98)],
-)
+@pytest.mark.parametrize(("name", "yres"), [("02_cover_form_3page_fax_fine.tif", 196),
+                                            ("03_cover_form_fax_normal.tif", 98)])
 def test_fax_tiff_is_group3_with_fax_dpi(name: str, yres: int) -> None:
     with Image.open(SAMPLES / "referrals" / name) as im:
         assert im.info["compression"] == "group3"
