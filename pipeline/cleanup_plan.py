@@ -128,7 +128,14 @@ def _page_texts(s: Session, wanted: dict[str, list[int]]) -> dict[tuple[str, int
 
 
 def candidates(store: Store, ids: list[str] | None = None) -> list[Candidate]:
-    """Every open referral as duplicate detection sees it (or those of ``ids``, any status).
+    """Every open referral as duplicate detection sees it (or those of ``ids``, any status)."""
+    return _candidates_and_pairs(store, ids)[0]
+
+
+def _candidates_and_pairs(
+    store: Store, ids: list[str] | None = None
+) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]] | None]:
+    """:func:`candidates`, and (for the whole queue) the pairs sharing a blocking key.
 
     Page text (for "the same fax re-sent") is the costly part, so it is loaded only for
     referrals that share a blocking key with another: a busy queue stays fast.
@@ -143,7 +150,8 @@ def candidates(store: Store, ids: list[str] | None = None) -> list[Candidate]:
     with store.session() as s:
         rows = s.execute(query).all()
         bare = [_bare_candidate(row) for row in rows]
-        paired = {c.id for pair in candidate_pairs(bare) for c in pair} if ids is None else None
+        bare_pairs = candidate_pairs(bare) if ids is None else None
+        paired = {c.id for pair in bare_pairs for c in pair} if bare_pairs is not None else None
         pages = {
             row.id: [int(n) for n in row.pages or []]
             for row in rows
@@ -155,12 +163,14 @@ def candidates(store: Store, ids: list[str] | None = None) -> list[Candidate]:
                 wanted.setdefault(row.document_id, []).extend(pages[row.id])
         texts = _page_texts(s, wanted)
     doc_of = {row.id: row.document_id for row in rows}
-    return [
-        replace(c, text="\n".join(texts.get((doc_of[c.id], n), "") for n in pages[c.id]))
+    full = {
+        c.id: replace(c, text="\n".join(texts.get((doc_of[c.id], n), "") for n in pages[c.id]))
         if c.id in pages
         else c
         for c in bare
-    ]
+    }
+    pairs = None if bare_pairs is None else [(full[a.id], full[b.id]) for a, b in bare_pairs]
+    return list(full.values()), pairs
 
 
 def pair(
@@ -229,6 +239,28 @@ def _closures(store: Store, taken: set[str]) -> list[Planned]:
     ]
 
 
+def merge_proposals(
+    store: Store, settings: Settings, *, embed: Embedder | None = None
+) -> list[Planned]:
+    """The merge proposals alone, best score first (the duplicates screen)."""
+    from pipeline.cleanup_apply import dismissed
+
+    with store.session() as s:
+        not_pairs = dismissed(s)
+    found, pairs = _candidates_and_pairs(store)
+    return [
+        Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
+        for p in propose(
+            found,
+            threshold=settings.duplicate_threshold,
+            window_days=settings.duplicate_window_days,
+            embed=embed,
+            exclude=not_pairs,
+            pairs=pairs,
+        )
+    ]
+
+
 def plan(
     store: Store,
     settings: Settings,
@@ -240,25 +272,8 @@ def plan(
     """Merges first (best score first), then closures, then expiries; one action per referral.
 
     ``merges=False`` skips duplicate detection (and the embedding model) altogether."""
-    from pipeline.cleanup_apply import dismissed
-
     now = now or datetime.now(UTC)
-    with store.session() as s:
-        not_pairs = dismissed(s)
-    found = (
-        [
-            Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
-            for p in propose(
-                candidates(store),
-                threshold=settings.duplicate_threshold,
-                window_days=settings.duplicate_window_days,
-                embed=embed,
-                exclude=not_pairs,
-            )
-        ]
-        if merges
-        else []
-    )
+    found = merge_proposals(store, settings, embed=embed) if merges else []
     taken = {m.referral for m in found}
     closes = _closures(store, taken)
     taken |= {c.referral for c in closes}

@@ -155,19 +155,19 @@ def propose(
     window_days: float = DEFAULT_WINDOW_DAYS,
     embed: Embedder | None = None,
     exclude: set[frozenset[str]] | None = None,
+    pairs: list[tuple[Candidate, Candidate]] | None = None,
 ) -> list[Proposal]:
     """Merge proposals at or above ``threshold``, best first, each referral merged once.
 
     A referral already chosen as a survivor can absorb several duplicates; one chosen to be
     merged is not proposed again (nor used as a survivor), so applying every proposal in
     order leaves no chain of merges. Pairs in ``exclude`` (dismissed by a reviewer) are
-    never proposed.
+    never proposed. ``pairs``: :func:`candidate_pairs` of ``candidates`` when the caller
+    has them already.
     """
-    pairs = [
-        (a, b)
-        for a, b in candidate_pairs([c for c in candidates if c.status in (*OPEN, "routed")])
-        if _may_be_same_patient(a, b)
-    ]
+    if pairs is None:
+        pairs = candidate_pairs([c for c in candidates if c.status in (*OPEN, "routed")])
+    pairs = [(a, b) for a, b in pairs if _may_be_same_patient(a, b)]
     vectors: dict[str, Any] = {}
     if embed is not None:
         asked = {c.id: c for pair in pairs for c in pair if c.question}

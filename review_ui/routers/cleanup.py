@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from pipeline.cleanup_apply import CleanupError, apply_one, dismiss, recent, undo
-from pipeline.cleanup_plan import Planned, plan
+from pipeline.cleanup_plan import Planned, pair, plan
 from pipeline.dedup.propose import safe_embedder
 from review_ui.schemas import CleanupActionOut
 from review_ui.security import CurrentUser, TeamUser, who
@@ -46,16 +46,20 @@ async def proposals(request: Request, _user: TeamUser) -> list[dict[str, Any]]:
 @router.post("/merge")
 async def merge(request: Request, body: PairIn, user: TeamUser) -> dict[str, Any]:
     """Merge ``referral`` into ``duplicate_of`` (the proposal's score and evidence kept)."""
-    planned = await run_in_threadpool(_plan, request)
-    found = next(
-        (
-            p
-            for p in planned
-            if p.action == "merge"
-            and (p.referral, p.duplicate_of) == (body.referral, body.duplicate_of)
-        ),
-        None,
+    settings = request.app.state.settings
+    scored = await run_in_threadpool(
+        pair,
+        request.app.state.store,
+        settings,
+        body.referral,
+        body.duplicate_of,
+        embed=safe_embedder(settings.embedding_model_path),
     )
+    same_way = scored is not None and (scored.referral, scored.duplicate_of) == (
+        body.referral,
+        body.duplicate_of,
+    )
+    found = scored if same_way else None
     item = found or Planned(
         "merge", body.referral, 0.0, "merged by a reviewer", [], body.duplicate_of
     )

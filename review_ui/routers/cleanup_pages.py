@@ -16,7 +16,7 @@ from models.review import FIELD_LABELS as LABELS
 from models.storage.tables import DocumentRow
 from pipeline import review_actions as actions
 from pipeline.cleanup_apply import recent
-from pipeline.cleanup_plan import Planned, pair, plan
+from pipeline.cleanup_plan import Planned, merge_proposals, pair
 from pipeline.dedup.explain import explain, matched_fields
 from pipeline.dedup.propose import safe_embedder
 from pipeline.loop_status import STATES
@@ -58,16 +58,16 @@ def _people(request: Request, ids: set[str]) -> dict[str, dict[str, Any]]:
     return {item["id"]: item for item in found["items"]}
 
 
-def _plan(request: Request) -> list[Planned]:
+def _merges(request: Request) -> list[Planned]:
     settings = request.app.state.settings
     embed = safe_embedder(settings.embedding_model_path)
-    return plan(request.app.state.store, settings, embed=embed)
+    return merge_proposals(request.app.state.store, settings, embed=embed)
 
 
 @router.get("/duplicates", response_class=HTMLResponse)
 async def duplicates_page(request: Request, user: CurrentUser) -> Response:
     """Proposed duplicate pairs, best score first, each with what matched."""
-    merges = [p for p in await run_in_threadpool(_plan, request) if p.action == "merge"][:100]
+    merges = (await run_in_threadpool(_merges, request))[:100]
     people = _people(request, {i for p in merges for i in (p.referral, p.duplicate_of or "")})
     pairs = [
         {
