@@ -240,13 +240,18 @@ def _closures(store: Store, taken: set[str]) -> list[Planned]:
 
 
 def merge_proposals(
-    store: Store, settings: Settings, *, embed: Embedder | None = None
+    store: Store,
+    settings: Settings,
+    *,
+    embed: Embedder | None = None,
+    exclude: set[frozenset[str]] | None = None,
 ) -> list[Planned]:
-    """The merge proposals alone, best score first (the duplicates screen)."""
+    """The merge proposals alone, best score first (the duplicates screen); dismissed pairs
+    and those in ``exclude`` are never proposed."""
     from pipeline.cleanup_apply import dismissed
 
     with store.session() as s:
-        not_pairs = dismissed(s)
+        not_pairs = dismissed(s) | (exclude or set())
     found, pairs = _candidates_and_pairs(store)
     return [
         Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
@@ -271,10 +276,18 @@ def plan(
 ) -> list[Planned]:
     """Merges first (best score first), then closures, then expiries; one action per referral.
 
+    What a person undid is not redone here (``cleanup_apply.undone``): an un-merged pair is
+    not merged again, an un-expired or re-opened referral is not expired or closed again —
+    only a person does that (the Duplicates screen still shows an un-merged pair).
     ``merges=False`` skips duplicate detection (and the embedding model) altogether."""
+    from pipeline.cleanup_apply import undone
+
     now = now or datetime.now(UTC)
-    found = merge_proposals(store, settings, embed=embed) if merges else []
+    with store.session() as s:
+        undone_pairs, undone_single = undone(s)
+    found = merge_proposals(store, settings, embed=embed, exclude=undone_pairs) if merges else []
     taken = {m.referral for m in found}
-    closes = _closures(store, taken)
+    closes = [c for c in _closures(store, taken) if ("close", c.referral) not in undone_single]
     taken |= {c.referral for c in closes}
-    return [*found, *closes, *_expiries(store, settings, now, taken)]
+    expiries = _expiries(store, settings, now, taken)
+    return [*found, *closes, *[e for e in expiries if ("expire", e.referral) not in undone_single]]

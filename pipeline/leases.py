@@ -8,6 +8,7 @@ never deliver the same referral twice, and so only one periodic chain runs per i
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +33,19 @@ def acquire(store: Store, name: str, owner: str, seconds: float) -> bool:
             s.add(LeaseRow(name=name, owner=owner, until=now + timedelta(seconds=seconds)))
     except IntegrityError:
         return False
+    return True
+
+
+def acquire_waiting(
+    store: Store, name: str, owner: str, seconds: float, *, patience_s: float, poll_s: float = 0.1
+) -> bool:
+    """:func:`acquire`, waiting up to ``patience_s`` for the holder to give it back (for
+    short critical sections, such as counting a destination's capacity and delivering)."""
+    deadline = time.monotonic() + patience_s
+    while not acquire(store, name, owner, seconds):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(poll_s)
     return True
 
 

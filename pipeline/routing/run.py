@@ -16,6 +16,7 @@ same destination since the start of the rule's day or week (site time zone).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -68,14 +69,17 @@ class Routed:
 
 def _record(store: Store, out: Routed, actor: str, attempts: int, error: str | None) -> None:
     now = datetime.now(UTC)
+    why = error or (out.reason if out.status == "unrouted" else None)
+    why = why[:128] if why else None  # the column's width: PostgreSQL refuses longer
     with store.session() as s:
-        if out.status == "delivered":
+        if out.status == "delivered":  # it arrived: recorded whatever happened meanwhile
+            s.get(ReferralRow, out.referral, with_for_update=True, populate_existing=True)
             row, referral = load(s, out.referral)
-            if row.status != ReferralStatus.APPROVED.value:
-                out.status, out.reason = "skipped", f"status changed to {row.status}"
-                return
-            referral.status = ReferralStatus.ROUTED
-            save(s, row, referral)
+            if row.status == ReferralStatus.APPROVED.value:
+                referral.status = ReferralStatus.ROUTED
+                save(s, row, referral)
+            else:  # merged, expired or rejected during the delivery: that status stands
+                out.reason = f"delivered, but the referral became {row.status} meanwhile"
         s.add(
             RoutingRow(
                 referral_id=out.referral,
@@ -83,7 +87,7 @@ def _record(store: Store, out: Routed, actor: str, attempts: int, error: str | N
                 destination=(out.destination or "")[:32],
                 status=out.status,
                 attempts=attempts,
-                error=(error or (out.reason if out.status == "unrouted" else None) or None),
+                error=why,
                 reference=out.referral if out.status == "delivered" else None,
                 at=now,
             )
@@ -218,6 +222,86 @@ def _decide(
             raise NotRoutable(f"status is {row.status}")
         addressed = addressed_to(page_lines(s, row.document_id, list(referral.pages)))
     rule, reason = choose(rules, referral, addressed=addressed, used=capacity.used)
+    held = None
+    if not dry_run and rule is not None and rule.capacity is not None:
+        try:
+            rule, reason, held = _hold_capacity(store, settings, rules, rule, referral, addressed)
+        except _Busy:  # left approved for the next run
+            return Routed(rid, None, None, "skipped", "destination busy (capacity being counted)")
+    try:
+        return _deliver(
+            store,
+            settings,
+            rules,
+            referral,
+            rule,
+            reason,
+            actor=actor,
+            dry_run=dry_run,
+            capacity=capacity,
+        )
+    finally:
+        if held is not None:
+            leases.release(store, *held)
+
+
+class _Busy(Exception):
+    """A capacity-limited destination stayed leased by another process."""
+
+
+def _capacity_lease(rule: Rule) -> str:
+    """The lease held while a capacity-limited destination is counted and delivered to."""
+    where = f"{rule.destination.kind}:{rule.destination.target}".encode()
+    return f"capacity:{hashlib.sha256(where).hexdigest()[:32]}"
+
+
+def _hold_capacity(
+    store: Store,
+    settings: Settings,
+    rules: Rules,
+    rule: Rule | None,
+    referral: Referral,
+    addressed: str,
+) -> tuple[Rule | None, str, tuple[str, str] | None]:
+    """Choose again holding the chosen destination's capacity lease, so two processes cannot
+    both take its last place (each counted the other's delivery as not yet made).
+
+    Returns the rule (``None``: nothing has room), the reason and the lease held (if any).
+
+    Raises:
+        _Busy: another process kept the destination's lease for a whole delivery's time.
+    """
+    reason = ""
+    seconds = _lease_seconds(settings)
+    for _ in range(len(rules.rules) + 2):
+        if rule is None or rule.capacity is None:
+            return rule, reason, None
+        name, owner = _capacity_lease(rule), leases.owner_token("capacity")
+        if not leases.acquire_waiting(store, name, owner, seconds, patience_s=seconds):
+            raise _Busy
+        fresh = _Capacity(store, settings, datetime.now(UTC))
+        again, reason = choose(rules, referral, addressed=addressed, used=fresh.used)
+        if again == rule:
+            return rule, reason, (name, owner)
+        leases.release(store, name, owner)
+        rule = again
+    return None, "every matching destination is at capacity", None
+
+
+def _deliver(
+    store: Store,
+    settings: Settings,
+    rules: Rules,
+    referral: Referral,
+    rule: Rule | None,
+    reason: str,
+    *,
+    actor: str,
+    dry_run: bool,
+    capacity: _Capacity,
+) -> Routed:
+    """Deliver to ``rule``'s destination (or record why not) and acknowledge."""
+    rid = str(referral.id)
     if rule is None:
         out = Routed(rid, None, None, "unrouted", reason)
         if not dry_run:
