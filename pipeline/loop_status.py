@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.clock import as_utc
 from models.storage.cleanup_tables import ReferralStatusUpdateRow
 from models.storage.tables import AuditRow, ReferralRow
 
@@ -85,7 +86,7 @@ def record(s: Session, update: Update, actor: str) -> ReferralStatusUpdateRow:
         state=update.state,
         task_status=task,
         rf1_status=rf1,
-        occurred_at=update.occurred_at,
+        occurred_at=as_utc(update.occurred_at).astimezone(UTC),  # SQLite drops offsets
         note=update.note,
         source=update.source,
         imported_at=now,

@@ -18,8 +18,10 @@ from models.storage.tables import AuditRow, ReferralRow
 from pipeline import leases
 from pipeline.cleanup_apply import apply, apply_one, undo
 from pipeline.cleanup_plan import Planned, plan
+from pipeline.loop_status import current, latest
 from pipeline.routing.rules import parse
 from pipeline.routing.run import _capacity_lease, route, route_one
+from pipeline.status_import import import_status
 from tests.cleanup.conftest import JANE, LETTER, NOW, store_referral
 from tests.cleanup.test_routing import CHICAGO, approved, status
 from tests.ops.conftest import fresh_pg, postgres_server  # noqa: F401  (fixtures)
@@ -181,3 +183,16 @@ def test_a_long_unrouted_reason_is_recorded_on_postgresql(fresh_pg, settings):  
     with store.session() as s:
         row = s.scalars(select(RoutingRow).where(RoutingRow.referral_id == rid)).one()
         assert row.error == out.reason[:128]
+
+
+def test_loop_states_with_other_offsets_keep_their_order(store):
+    rid = store_referral(store)
+    csv = (
+        "referral_id,status,date\n"
+        f"{rid},scheduled,2026-11-26T10:00:00+02:00\n"  # 08:00 UTC
+        f"{rid},completed,2026-11-26T09:00:00Z\n"
+    )
+    assert import_status(store, csv.encode(), "t").imported == 2
+    with store.session() as s:
+        assert latest(s, [rid]) == {rid: "completed"}
+        assert current(s, rid)["history"][0]["at"].startswith("2026-11-26T08:00")
