@@ -10,6 +10,7 @@ the pipeline needs no HL7 library at run time.
 from __future__ import annotations
 
 import socket
+import time
 
 START, END = b"\x0b", b"\x1c\x0d"
 _MAX_ACK = 64 * 1024
@@ -48,18 +49,24 @@ def ack_code(ack: str, control_id: str) -> str:
 
 
 def send(target: str, message: str, control_id: str, *, timeout_s: float) -> None:
-    """Send ``message`` and wait for its ACK; returns only on ``AA``/``CA``.
+    """Send ``message`` and wait for its ACK (``timeout_s`` in all); returns only on
+    ``AA``/``CA``.
 
     Raises:
         MllpError: refused, timed out, closed early, or a negative/foreign ACK.
     """
     host, port = parse_target(target)
+    deadline = time.monotonic() + timeout_s  # for the whole ACK: a receiver dripping bytes
     try:
         with socket.create_connection((host, port), timeout=timeout_s) as conn:
             conn.settimeout(timeout_s)
             conn.sendall(frame(message))
             received = b""
             while END not in received:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                conn.settimeout(left)
                 chunk = conn.recv(4096)
                 if not chunk:
                     raise MllpError("closed_before_ack")

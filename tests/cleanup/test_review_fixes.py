@@ -4,6 +4,7 @@ is not recorded because the referral changed meanwhile, long reasons on PostgreS
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from datetime import timedelta
@@ -19,6 +20,7 @@ from pipeline import leases
 from pipeline.cleanup_apply import apply, apply_one, undo
 from pipeline.cleanup_plan import Planned, plan
 from pipeline.loop_status import current, latest
+from pipeline.routing import mllp
 from pipeline.routing.rules import parse
 from pipeline.routing.run import _capacity_lease, route, route_one
 from pipeline.status_import import import_status
@@ -196,3 +198,29 @@ def test_loop_states_with_other_offsets_keep_their_order(store):
     with store.session() as s:
         assert latest(s, [rid]) == {rid: "completed"}
         assert current(s, rid)["history"][0]["at"].startswith("2026-11-26T08:00")
+
+
+def test_an_mllp_receiver_dripping_its_ack_times_out_in_time():
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"\x0bMSH|^~\\&|RCV")
+            while not stop.wait(0.1):  # a byte now and then, never the end of the frame
+                try:
+                    conn.sendall(b"x")
+                except OSError:
+                    return
+
+    threading.Thread(target=drip, daemon=True).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(mllp.MllpError, match="ack_timeout"):
+            mllp.send(f"127.0.0.1:{server.getsockname()[1]}", "MSH|^~\\&|X", "c1", timeout_s=0.5)
+    finally:
+        stop.set()
+        server.close()
+    assert time.monotonic() - started < 2
