@@ -174,11 +174,17 @@ def periodic(interval_s: float) -> None:
     from pipeline import periodic as periodic_
 
     rt = runtime()
-    if not periodic_.turn(rt.jobs.store, interval_s):
+    try:
+        mine = periodic_.turn(rt.jobs.store, interval_s)
+    except Exception as exc:  # a database blip must not end the only chain: try next time
+        log.error("periodic: turn not taken (%s)", type(exc).__name__)
+        mine = None
+    if mine is False:
         log.info("periodic: another chain holds this turn; this one ends")
         return
     try:
-        periodic_.run_once(rt.jobs.store, rt.settings)
+        if mine:
+            periodic_.run_once(rt.jobs.store, rt.settings)
     except Exception as exc:  # the chain must survive one bad pass
         log.error("periodic: pass failed (%s)", type(exc).__name__)
     finally:

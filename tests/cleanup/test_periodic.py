@@ -92,3 +92,18 @@ def test_a_second_chain_ends_and_merges_wait_for_the_team(tmp_path):
     counts = run_once(store, sure)
     assert counts["cleanup"] == {"merge": 1} and _status(store, again) == "merged"
     broker.close()
+
+
+def test_the_chain_survives_a_database_error_taking_its_turn(tmp_path):
+    from pipeline.broker import configure_broker
+
+    settings, _store, _stale, _ = _seeded(tmp_path)
+    broker = configure_broker(settings)
+    from pipeline import actors
+
+    actors.use(settings)
+    with actors.runtime().jobs.store.engine.begin() as conn:  # the lease cannot be taken
+        conn.exec_driver_sql("DROP TABLE leases")
+    actors.periodic(60.0)
+    assert broker.queues["intake.DQ"].qsize() == 1  # the next pass is still on its way
+    broker.close()
