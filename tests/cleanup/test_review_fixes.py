@@ -224,3 +224,13 @@ def test_an_mllp_receiver_dripping_its_ack_times_out_in_time():
         stop.set()
         server.close()
     assert time.monotonic() - started < 2
+
+
+def test_a_status_by_patient_and_dob_goes_to_the_survivor_not_the_merged_copy(store):
+    first = store_referral(store, days_ago=3)
+    again = store_referral(store, days_ago=2)  # the re-sent fax: newer, merged into `first`
+    assert apply_one(store, Planned("merge", again, 0.9, "x", [], first), "t") is not None
+    csv = f"patient,dob,status,date\nJane Doe,{JANE['patient.dob']},scheduled,\n"
+    assert import_status(store, csv.encode(), "t").imported == 1
+    with store.session() as s:
+        assert latest(s) == {first: "scheduled"}
