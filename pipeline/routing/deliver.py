@@ -61,6 +61,17 @@ def _write(folder: Path, name: str, data: bytes) -> None:
         raise DeliveryFailed(f"write_failed:{type(exc).__name__}") from None
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is not a delivery: urllib would follow a 301/302/303 with a GET (the Bundle
+    dropped) and count the page it lands on as the partner's 2xx."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _post(url: str, bundle: dict, timeout_s: float) -> None:
     request = urllib.request.Request(
         url,
@@ -69,7 +80,7 @@ def _post(url: str, bundle: dict, timeout_s: float) -> None:
         headers={"Content-Type": "application/fhir+json", "Accept": "application/fhir+json"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as answer:
+        with _OPENER.open(request, timeout=timeout_s) as answer:
             answer.read()
     except urllib.error.HTTPError as exc:
         raise DeliveryFailed(f"http_{exc.code}") from None

@@ -234,3 +234,39 @@ def test_a_status_by_patient_and_dob_goes_to_the_survivor_not_the_merged_copy(st
     assert import_status(store, csv.encode(), "t").imported == 1
     with store.session() as s:
         assert latest(s) == {first: "scheduled"}
+
+
+def test_a_fhir_endpoint_answering_with_a_redirect_is_not_a_delivery(store, settings):
+    rid = approved(store)
+    gets: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(302)
+            self.send_header("Location", "/moved")
+            self.end_headers()
+
+        def do_GET(self):  # what following the redirect would fetch, Bundle dropped
+            gets.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    fast = settings.model_copy(update={"route_retries": 1})
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/fhir"
+        rules = parse({"rules": [], "default": {"name": "partner", "to": {"fhir": url}}})
+        out = route_one(store, fast, rules, rid, actor="t")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert out.status == "failed" and gets == []
+    assert status(store, rid) == "approved"  # tried again on the next run
+    with store.session() as s:
+        row = s.scalars(select(RoutingRow).where(RoutingRow.referral_id == rid)).one()
+        assert row.error == "http_302"
