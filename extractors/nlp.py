@@ -20,6 +20,8 @@ import spacy
 from spacy.language import Language
 from thinc.api import Config
 
+from extractors.fields.reread import resolve
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -88,7 +90,7 @@ def build_nlp(config_path: Path | None = None) -> Language:
 
 
 def make_doc(nlp: Language, page: Page) -> Doc:
-    """Run the field pipeline over one page.
+    """Run the field pipeline over one page, then settle the second readings it asked for.
 
     The Doc's text is ``page.text()``, so span character offsets are page offsets, and the Page
     rides along in ``doc.user_data["page"]`` for layout-aware components.
@@ -97,4 +99,5 @@ def make_doc(nlp: Language, page: Page) -> Doc:
     doc.user_data["page"] = page
     for _name, component in nlp.pipeline:
         doc = component(doc)
+    resolve(doc)  # the page's doubtful values, read again in one batch
     return doc

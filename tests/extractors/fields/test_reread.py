@@ -6,13 +6,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import spacy
 from PIL import Image, ImageDraw, ImageFont
 
+from extractors.fields.base import candidates
 from extractors.fields.npi import npi_is_valid
-from extractors.fields.reread import DOUBT_CAP, checked_value, vote
+from extractors.fields.reread import DOUBT_CAP, ID_CHARS, add_checked, resolve, vote
 from models.document import Page, Word
 from models.geometry import Box
-from models.vocab import TextSource
+from models.vocab import FieldName, TextSource
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 W, H = 1700, 1100  # a 204 dpi fax page, squared
@@ -42,6 +44,18 @@ def _page(image: Path, box: Box, read_as: str, confidence: float) -> Page:
         image_path=str(image),
         words=[Word(text=read_as, box=box, confidence=confidence)],
     )
+
+
+def checked_value(
+    page: Page, start: int, end: int, value: str, conf: float, parse, whitelist: str = ID_CHARS
+) -> tuple[str, float, tuple[str, ...]]:
+    """``(value, confidence, notes)`` of one value marked with ``add_checked`` and resolved."""
+    doc = spacy.blank("en").make_doc(page.text())
+    doc.user_data["page"] = page
+    add_checked(doc, start, end, FieldName.PATIENT_MRN, value, conf, "test", parse, whitelist)
+    resolve(doc)
+    (found,) = candidates(doc, page.number)
+    return found.value, found.confidence, found.notes
 
 
 def _id(text: str) -> str | None:
