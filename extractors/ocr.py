@@ -203,8 +203,8 @@ def osd_turn(gray: np.ndarray, dpi: float, ctx: EngineContext) -> int | None:
     (useless), so the page is only reduced to ``OSD_DPI``. OSD time grows with the characters
     it sees, so it first looks at the central half of the page's width and height
     (``OSD_CENTRE``: 0.8 s against 1.4 s for the central 70 % on a 204 dpi fax; on 17 fax
-    pages turned 90° and 270° every confident answer was right), and at the whole page only if that had too
-    few characters or no confident answer.
+    pages turned 90° and 270°, every confident answer was right), and at the whole page only
+    if that had too few characters or no confident answer.
 
     Returns:
         The turn, or ``None`` when OSD cannot decide with confidence.
