@@ -121,22 +121,22 @@ def _segments(data: dict, spans: list[tuple[int, int]]) -> list[tuple[str, float
 
 
 def reread_crops(
-    image_path: str,
-    requests: list[tuple[Box, str | None]],
+    requests: list[tuple[str, Box, str | None]],
     *,
     ctx: EngineContext | None = None,
     variants: tuple[tuple[float, bool], ...] = VARIANTS,
 ) -> list[list[tuple[str, float]]]:
-    """Each requested value of one page read again in each of ``VARIANTS``, batched.
+    """Each requested value read again in each of ``VARIANTS``, batched.
 
     A Tesseract call costs ~0.1 s before it reads anything (it loads its model), so all the
-    crops of a page that share a character whitelist go into one strip and one call (see
-    ``_strip``): a page with five doubtful values costs one or two calls, not ten.
+    crops that share a character whitelist, from every page of a document, go into one strip
+    and one call (see ``_strip``): a fax with five doubtful values costs one or two calls,
+    not ten.
 
     Args:
-        image_path: the page image saved by the OCR engine (same geometry as the words).
-        requests: ``(box, whitelist)`` per value: its page-relative box and the characters
-            Tesseract may output (``None``: any).
+        requests: ``(image_path, box, whitelist)`` per value: the page image saved by the OCR
+            engine (same geometry as the words), the value's page-relative box, and the
+            characters Tesseract may output (``None``: any).
         ctx: language and timeout (defaults when ``None``).
         variants: the ``(upscale, blur)`` preparations read for every crop.
 
@@ -146,13 +146,15 @@ def reread_crops(
     """
     out: list[list[tuple[str, float]]] = [[] for _ in requests]
     groups: dict[str | None, list[tuple[int, np.ndarray]]] = {}
-    for i, (box, whitelist) in enumerate(requests):
+    for i, (image_path, box, whitelist) in enumerate(requests):
         crop = crop_of(image_path, box)
         if crop is not None:
             groups.setdefault(whitelist or None, []).append((i, crop))
+    if not groups:
+        return out
     ctx = ctx or EngineContext()
-    # the crops are PHI: they go where the page image already is (a private data folder)
-    tmp_dir = ctx.tmp_dir or Path(image_path).parent
+    # the crops are PHI: they go where the page images already are (a private data folder)
+    tmp_dir = ctx.tmp_dir or Path(requests[0][0]).parent
     for whitelist, members in groups.items():
         strip, spans = _strip([crop for _, crop in members], variants)
         config = f"--psm {STRIP_SEG_MODE}"

@@ -74,23 +74,28 @@ def request(
     return True
 
 
-def resolve(doc: Doc) -> None:
-    """Read every requested crop of the page (one Tesseract call per whitelist) and settle.
+def resolve(*docs: Doc) -> None:
+    """Read every crop the pages of ``docs`` asked for, batched, and settle each value.
 
-    A failed second reading never loses the first: its requests are settled with no texts.
+    One Tesseract call per whitelist for all the pages together (the pages of one fax). A
+    failed second reading never loses the first: its requests are settled with no texts.
     """
-    pending: list[_Request] = doc.user_data.pop(_PENDING, [])
-    page = page_of(doc)
-    if not pending or page is None or not page.image_path:
+    pending: list[tuple[str, _Request]] = []
+    for doc in docs:
+        page = page_of(doc)
+        for req in doc.user_data.pop(_PENDING, []):
+            if page is not None and page.image_path:
+                pending.append((str(page.image_path), req))
+    if not pending:
         return
     from extractors.crop_reread import reread_crops
 
     try:
-        texts = reread_crops(str(page.image_path), [(r.box, r.whitelist) for r in pending])
+        texts = reread_crops([(path, r.box, r.whitelist) for path, r in pending])
     except Exception as exc:  # a second opinion must never lose the first
         log.warning("crop re-read failed (%s)", type(exc).__name__)
         texts = [[] for _ in pending]
-    for req, found in zip(pending, texts, strict=True):
+    for (_path, req), found in zip(pending, texts, strict=True):
         req.done([t for t, _c in found])
 
 
