@@ -42,6 +42,8 @@ DOUBT_CAP = 0.55
 DIGITS = "0123456789"
 _CUT_SHORT = re.compile(r" ?[|!/\\lI]? ?\d")
 ID_CHARS = DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
+#: Most characters a second reading may add to a value (digits the page OCR lost).
+MAX_RESTORED = 3
 #: ``doc.user_data`` key of the page's pending requests.
 _PENDING = "pending_rereads"
 
@@ -113,6 +115,20 @@ def vote(first: str | None, others: list[str]) -> tuple[str | None, int, int]:
     return winner, counts[winner], len(pool)
 
 
+def plausible(first: str, reading: str) -> bool:
+    """True when ``reading`` may stand for the value read first as ``first``.
+
+    A second reading fixes characters or restores a few lost digits; its crop reaches to the
+    right of the value (for those digits), so a reading that grew by letters took in the
+    next word ("F8918262028" → "F8918262028Thank") and is not a reading of the value.
+    """
+    extra = len(reading) - len(first)
+    if extra <= 0:
+        return True
+    letters = sum(c.isalpha() for c in reading) - sum(c.isalpha() for c in first)
+    return extra <= MAX_RESTORED and letters <= 0
+
+
 def judge(value: str, confidence: float, others: list[str]) -> tuple[str, float, tuple[str, ...]]:
     """``(value, confidence, notes)`` after the vote of ``value`` with its parsed re-readings.
 
@@ -165,7 +181,8 @@ def add_checked(
         return span
 
     def done(texts: list[str]) -> None:
-        others = [v for v in (parse(t) for t in texts) if v is not None]
+        parsed = (parse(t) for t in texts)
+        others = [v for v in parsed if v is not None and plausible(value, v)]
         new, conf, more = judge(value, confidence, others)
         update_candidate(span, value=new, confidence=conf, notes=(*notes, *more))
 
