@@ -58,10 +58,10 @@ def _claimed(s: Session, referral_id: str) -> bool:
     return row is not None and as_utc(row.expires_at) > _now()
 
 
-def merged_into(s: Session, referral_id: str) -> str | None:
-    """The survivor a merged referral points at (its active merge), or ``None``."""
+def merge_action(s: Session, referral_id: str) -> CleanupActionRow | None:
+    """The active (not undone) merge of a merged referral: what Un-merge undoes."""
     return s.scalar(
-        select(CleanupActionRow.duplicate_of)
+        select(CleanupActionRow)
         .where(
             CleanupActionRow.referral_id == referral_id,
             CleanupActionRow.action == "merge",
@@ -70,6 +70,50 @@ def merged_into(s: Session, referral_id: str) -> str | None:
         .order_by(CleanupActionRow.id.desc())
         .limit(1)
     )
+
+
+def merged_into(s: Session, referral_id: str) -> str | None:
+    """The survivor a merged referral points at (its active merge), or ``None``."""
+    action = merge_action(s, referral_id)
+    return action.duplicate_of if action is not None else None
+
+
+def absorbed(s: Session, referral_id: str) -> list[str]:
+    """Referrals actively merged into ``referral_id`` (shown on the survivor)."""
+    return list(
+        s.scalars(
+            select(CleanupActionRow.referral_id).where(
+                CleanupActionRow.duplicate_of == referral_id,
+                CleanupActionRow.action == "merge",
+                CleanupActionRow.undone_at.is_(None),
+            )
+        )
+    )
+
+
+def recent(store: Store, *, limit: int = 100, before: int | None = None) -> list[dict]:
+    """Clean-up actions, newest first (``before``: an action id, for paging)."""
+    query = select(CleanupActionRow).order_by(CleanupActionRow.id.desc()).limit(limit)
+    if before is not None:
+        query = query.where(CleanupActionRow.id < before)
+    with store.session() as s:
+        return [
+            {
+                "id": a.id,
+                "at": as_utc(a.at).isoformat(),
+                "actor": a.actor,
+                "action": a.action,
+                "referral": a.referral_id,
+                "duplicate_of": a.duplicate_of,
+                "score": a.score,
+                "evidence": list(a.evidence or []),
+                "reason": a.reason,
+                "previous_status": a.previous_status,
+                "undone_at": as_utc(a.undone_at).isoformat() if a.undone_at else None,
+                "undone_by": a.undone_by,
+            }
+            for a in s.scalars(query)
+        ]
 
 
 def _check(s: Session, item: Planned) -> str | None:

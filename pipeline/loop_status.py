@@ -130,6 +130,17 @@ def history(s: Session, referral_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def latest(s: Session, ids: list[str] | None = None) -> dict[str, str]:
+    """Each referral's newest state (by when it happened, then import order); of ``ids`` only
+    when given (the queue's page)."""
+    query = select(ReferralStatusUpdateRow.referral_id, ReferralStatusUpdateRow.state).order_by(
+        ReferralStatusUpdateRow.occurred_at, ReferralStatusUpdateRow.id
+    )
+    if ids is not None:
+        query = query.where(ReferralStatusUpdateRow.referral_id.in_(ids))
+    return dict(s.execute(query).all())
+
+
 def current(s: Session, referral_id: str) -> dict[str, Any] | None:
     """The newest state with its history (``None`` when nothing was reported)."""
     past = history(s, referral_id)

@@ -99,3 +99,17 @@ def test_bench_meets_its_targets_without_the_model():
     candidates, clusters = generate(120, 3)
     result = measure(propose(candidates), clusters)
     assert result["precision"] >= 0.99 and result["recall"] >= 0.95, result
+
+
+def test_a_value_shared_by_half_the_queue_pairs_nothing_but_real_keys_still_do():
+    from pipeline.dedup.propose import MAX_BUCKET, candidate_pairs
+
+    crowd = [
+        cand(f"c{i}", name=f"Person{i} Other", dob=f"19{40 + i % 50}-0{1 + i % 9}-1{i % 9}",
+             mrn=f"9{i:06d}", member_id=f"M{i:09d}", phone="0000000000")
+        for i in range(MAX_BUCKET + 50)
+    ]
+    refax = [cand("a"), cand("b", days=1, phone="0000000000")]
+    pairs = {frozenset((x.id, y.id)) for x, y in candidate_pairs([*crowd, *refax])}
+    assert frozenset(("a", "b")) in pairs  # same MRN, member id and DOB
+    assert len(pairs) < 10 * len(crowd)  # not the square of the crowd (62,000 pairs)
