@@ -1,13 +1,13 @@
-"""A second look at one value: its crop of the page image read again, several ways.
+"""A second look at doubtful values: their crops of the page image read again, several ways.
 
 At fax-normal resolution (204×98) and on scans, Tesseract loses or merges digits of a date,
 an NPI or a member ID while the rest of the page reads fine. Reading the whole page again
 would double the OCR time, so only a value that fails its validator (a Luhn check, a date, an
 identifier read with low confidence) is re-read, from its own small crop: upscaled (digits at
 fax resolution are ~12 px tall; Tesseract wants ~30), binarised two ways (Otsu, and Otsu after
-a blur that closes the gaps in fax strokes), as one text line, optionally restricted to the
-characters the value may hold. The caller votes over the readings.
-"""
+a blur that closes the gaps in fax strokes), optionally restricted to the characters the
+value may hold. All the crops of a document go into one strip and one Tesseract call per
+whitelist; the caller votes over the readings."""
 
 from __future__ import annotations
 

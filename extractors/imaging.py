@@ -42,6 +42,10 @@ BAND_MIN_FILL = 0.55
 #: …but not all of it: with no light letters inside, a bar is a solid rule or holds dark text
 #: on a mid-grey ground, which inverting would turn into light text, lost.
 BAND_MAX_FILL = 0.98
+#: Text lines needed, and the share of ink above their x-height band under which, for a page
+#: to count as upside down (``upside_down``).
+UPSIDE_DOWN_MIN_LINES = 8
+UPSIDE_DOWN_SHARE = 0.33
 
 
 def square_pixels(
@@ -209,6 +213,43 @@ def sideways_score(gray: np.ndarray) -> float:
     n_across = cv2.connectedComponents(across, connectivity=8)[0]
     n_down = cv2.connectedComponents(down, connectivity=8)[0]
     return n_across / max(1, n_down)
+
+
+def upside_down(gray: np.ndarray) -> bool:
+    """True when the text lines of an upright-or-turned page are clearly upside down.
+
+    Latin text has far more ascenders and capitals above its x-height band than descenders
+    below it. Per text line (a run of inked rows on the analysis copy), the ink above the
+    line's dense core is compared with the ink below it; summed over the page, an upright
+    page leans up and a page turned 180° leans down. Measured on 67 generated fax pages with
+    ``UPSIDE_DOWN_MIN_LINES`` lines or more: upright pages scored 0.45–0.87 ink above,
+    upside-down ones 0.13–0.36. Only a clear answer counts (``UPSIDE_DOWN_SHARE``), so a page
+    of capitals and digits, with no ascenders to tell, is read upright first as before.
+    A few ms; it spares an upside-down page its first, wasted OCR.
+    """
+    small = analysis_copy(gray)
+    _, mask = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    rows = mask.sum(axis=1, dtype=np.int64)
+    inked = np.flatnonzero(rows > 0.002 * mask.shape[1])
+    if inked.size == 0:
+        return False
+    breaks = np.flatnonzero(np.diff(inked) > 1)
+    starts = np.concatenate(([inked[0]], inked[breaks + 1]))
+    ends = np.concatenate((inked[breaks], [inked[-1]])) + 1
+    above = below = lines = 0
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        profile = rows[start:end]
+        if not 6 <= profile.size <= 40:  # a text line at ~130 dpi, not a speck or a block
+            continue
+        core = np.flatnonzero(profile >= 0.5 * profile.max())
+        if core[-1] - core[0] < 2:
+            continue
+        above += int(profile[: core[0]].sum())
+        below += int(profile[core[-1] + 1 :].sum())
+        lines += 1
+    if lines < UPSIDE_DOWN_MIN_LINES or above + below == 0:
+        return False
+    return above / (above + below) < UPSIDE_DOWN_SHARE
 
 
 def rotate(gray: np.ndarray, degrees: float) -> np.ndarray:

@@ -11,7 +11,9 @@ One page costs one Tesseract call in the common case; everything around it is ch
 5. white-on-dark bands (EHR title bars) inverted (``imaging.invert_dark_bands``); form
    rules and box borders erased from Tesseract's copy (``form_lines``, ~10-30 ms):
    boxed values on faxed forms were otherwise dropped; the saved page image keeps them;
-6. OCR once; only if the result looks wrong (low confidence, words standing on end, no
+6. a page whose text lines lean down (``imaging.upside_down``: descenders where ascenders
+   should be) is turned 180° before OCR, which spares it a first, wasted reading;
+7. OCR once; only if the result looks wrong (low confidence, words standing on end, no
    common words) is the page read again, turned 180° (or by the quarter turn OSD picks
    when the words stand on end), and the better reading kept.
 
@@ -127,6 +129,8 @@ class TesseractEngine:
             gray = imaging.rotate(gray, -skew)
         else:
             skew = 0.0
+        if not sideways and imaging.upside_down(gray):  # read it turned first, not twice
+            gray, turn = _turn_cw(gray, 180), 180
         readable = imaging.invert_dark_bands(gray)  # white-on-dark titles read as dark-on-light
         clean = form_lines.erase_lines(readable) if ERASE_FORM_LINES else readable
         result = ocr(clean, ctx, bilevel=raster.bilevel)

@@ -132,6 +132,24 @@ def test_turned_page_is_read_upright(
     assert word.box.cy == pytest.approx(drawn.y_mid, abs=0.02)
 
 
+def test_upside_down_page_costs_one_ocr(
+    form_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a scan turned 180° WHEN read THEN it is turned before OCR: one Tesseract
+    reading, not a wasted upside-down one first."""
+    import extractors.tesseract as engine_module
+
+    calls = []
+    real = engine_module.ocr
+    monkeypatch.setattr(engine_module, "ocr", lambda *a, **k: calls.append(1) or real(*a, **k))
+    path = tmp_path / "turned.png"
+    render_gray(form_pdf, 200).transpose(Image.Transpose.ROTATE_180).save(path, dpi=(200, 200))
+    page = ENGINE.read_page(path, "image/png", 1, EngineContext())
+    assert page.rotation == 180
+    assert ordered_in(page.text(), KEY_PHRASES)
+    assert len(calls) == 1
+
+
 def test_skewed_page_is_deskewed(form_pdf: Path, tmp_path: Path) -> None:
     path = tmp_path / "skewed.png"
     image = render_gray(form_pdf, 200).rotate(3, resample=Image.Resampling.BICUBIC, fillcolor=255)
