@@ -12,6 +12,7 @@ whitelist; the caller votes over the readings."""
 from __future__ import annotations
 
 import logging
+import shlex
 from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
@@ -97,7 +98,7 @@ def _strip(
 
 def _segments(data: dict, spans: list[tuple[int, int]]) -> list[tuple[str, float] | None]:
     """Tesseract's words grouped by the segment their centre falls in, in reading order."""
-    found: list[list[tuple[tuple[int, int, int, int], str, float]]] = [[] for _ in spans]
+    found: list[list[tuple[tuple[int, ...], str, float]]] = [[] for _ in spans]
     tops = [top for top, _ in spans]
     for i, raw in enumerate(data["text"]):
         text, conf = str(raw).strip(), float(data["conf"][i])
@@ -108,7 +109,7 @@ def _segments(data: dict, spans: list[tuple[int, int]]) -> list[tuple[str, float
         if k < 0 or centre > spans[k][1]:
             continue  # in a gap: a speck, not a value
         order = tuple(int(data[key][i]) for key in ("block_num", "par_num", "line_num", "left"))
-        found[k].append((order, text, conf))  # type: ignore[arg-type]
+        found[k].append((order, text, conf))
     out: list[tuple[str, float] | None] = []
     for words in found:
         words.sort()
@@ -158,8 +159,8 @@ def reread_crops(
     for whitelist, members in groups.items():
         strip, spans = _strip([crop for _, crop in members], variants)
         config = f"--psm {STRIP_SEG_MODE}"
-        if whitelist:
-            config += f" -c tessedit_char_whitelist={whitelist}"
+        if whitelist:  # quoted: pytesseract splits the config like a shell (phones allow " ")
+            config += " -c " + shlex.quote(f"tessedit_char_whitelist={whitelist}")
         image = _temp_image(strip, tmp_dir, bilevel=True)
         try:
             data = _run(
