@@ -102,3 +102,13 @@ def test_upside_down_text_is_detected(text_gray: np.ndarray) -> None:
     assert not imaging.upside_down(text_gray)
     assert imaging.upside_down(np.ascontiguousarray(text_gray[::-1, ::-1]))
     assert not imaging.upside_down(np.full((2200, 1700), 255, np.uint8))
+
+
+def test_text_lines_lean_up_when_upright(text_gray: np.ndarray) -> None:
+    """The lean used to orient a page: upright text clearly up, turned text clearly down."""
+    up = imaging.ascender_share(text_gray)
+    down = imaging.ascender_share(np.ascontiguousarray(text_gray[::-1, ::-1]))
+    assert up is not None and up >= imaging.UPRIGHT_SHARE
+    assert down is not None and down < imaging.UPSIDE_DOWN_SHARE
+    assert imaging.clearly_upright(text_gray)
+    assert imaging.ascender_share(np.full((2200, 1700), 255, np.uint8)) is None

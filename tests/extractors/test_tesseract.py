@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pytesseract
 import pytest
 from PIL import Image
@@ -148,6 +149,17 @@ def test_upside_down_page_costs_one_ocr(
     assert page.rotation == 180
     assert ordered_in(page.text(), KEY_PHRASES)
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(("transpose", "turn"), [("ROTATE_270", 270), ("ROTATE_90", 90)])
+def test_sideways_page_turn_from_its_text_lines(form_pdf: Path, transpose: str, turn: int) -> None:
+    """GIVEN a page turned a quarter WHEN its lines are looked at THEN the clockwise turn
+    that makes it upright (the one OSD would give), without OSD."""
+    from extractors import imaging
+    from extractors.tesseract import _quarter_turn
+
+    img = render_gray(form_pdf, 200).transpose(getattr(Image.Transpose, transpose))
+    assert _quarter_turn(imaging.analysis_copy(np.asarray(img))) == turn
 
 
 def test_skewed_page_is_deskewed(form_pdf: Path, tmp_path: Path) -> None:
