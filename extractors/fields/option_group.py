@@ -23,18 +23,25 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
-from extractors.checkboxes import marked_by_pixels
+from rapidfuzz import fuzz, process
+
+from extractors.checkboxes import all_empty, marked_by_pixels
 from extractors.fields.clinical_layout import page_lines
 from extractors.fields.clinical_rules import load_rules
 from models.document import Page
+from models.geometry import Box
 
 _MARK_MAX = 5
 _ROW_MAX_LETTERS = 6
 _DROP = re.compile(r"[\s.,;:'`\"‘’“”]+")
 #: Marks a text layer or clean OCR prints as their own token: these split a row into options.
 _BOX = re.compile(r"(?<!\w)(?:[☐☒☑■□▢○◯●◉⊠▣✓✔✅]|\[\s*[xX✓✔✗]?\s*\]|\(\s*[xX✓✔]?\s*\))")
+#: Marks that are a tick or cross in any rendering, never what OCR makes of an empty box.
+_DRAWN = re.compile(r"[Xx✓✔✗✘☒☑]")
+_PAREN_OPEN = re.compile(r"\w[^\S\n]*\($")
 _YES_NO = re.compile(r"^\s*[:?]\s*(?P<mark>\S{1,4}\s*)?(?P<yn>yes|no)\b", re.IGNORECASE)
 
 
@@ -47,12 +54,16 @@ class Vocabulary:
         value: maps an option's words to the field's value, ``None`` when it names none.
         label: regex of the group's labels ("Urgency", "Refer to"), matched up to its colon.
         other: value of a marked option outside the vocabulary ("☒ Wound care"), if any.
+        guess: reads a value from words OCR garbled ("OGtaD", "Neurologp"), given the values
+            the group's other options have, if it can; an option the image shows marked but
+            OCR did not read is mapped through it.
     """
 
     option: re.Pattern[str]
     value: Callable[[str], str | None]
     label: re.Pattern[str] | None = None
     other: str | None = None
+    guess: Callable[[str, set[str]], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,24 @@ def _rules() -> dict[str, Any]:
         "unchecked": set(rules["unchecked_marks"]),
         "glued": rules["glued_mark"],
     }
+
+
+def fuzzy_option(word: str, options: dict[str, str], cutoff: float = 70.0) -> str | None:
+    """The value of the option ``word`` most resembles once a glued box mark is dropped.
+
+    ``options`` maps option words (lower case) to values; "OGeurologp" is "neurology" after
+    its first letters, a box OCR glued on, are tried away.
+    """
+    letters = re.sub(r"[^a-z]", "", word.lower())
+    best: tuple[float, str] | None = None
+    for cut in range(3):
+        key = letters[cut:]
+        if len(key) < 3:
+            break
+        hit = process.extractOne(key, list(options), scorer=fuzz.ratio, score_cutoff=cutoff)
+        if hit and (best is None or hit[1] > best[0]):
+            best = (hit[1], options[hit[0]])
+    return best[1] if best else None
 
 
 def option_pattern(alternation: str) -> re.Pattern[str]:
@@ -138,11 +167,18 @@ def _by_boxes(text: str, start: int, end: int, vocab: Vocabulary) -> list[Choice
         e = seg_start + len(seg.rstrip(" \t:_-"))
         if e <= s:
             continue
-        hit = vocab.option.search(text, s, e)
+        mark = box.group(0)
+        hits = [m for m in vocab.option.finditer(text, s, e) if vocab.value(m.group("word"))]
+        if not after and len(hits) > 1:  # "☐ Cardiology  X Dermatology": a mark in place of a box
+            out.append(Choice(vocab.value(hits[0].group("word")), *hits[0].span("word"), mark, ""))
+            for prev, hit in pairwise(hits):
+                between = _DROP.sub("", text[prev.end() : hit.start("word")])[-_MARK_MAX:]
+                out.append(Choice(vocab.value(hit.group("word")), *hit.span("word"), between, ""))
+            continue
+        hit = hits[0] if hits else None
         value = vocab.value(hit.group("word")) if hit else None
         if value is not None and hit is not None:
             s, e = hit.start("word"), hit.end("word")
-        mark = box.group(0)
         out.append(Choice(value, s, e, "" if after else mark, mark if after else ""))
     return out
 
@@ -155,15 +191,11 @@ def _by_words(text: str, start: int, zone: int, end: int, vocab: Vocabulary) -> 
     for i, m in enumerate(found):
         prev_end = found[i - 1].end() if i else zone
         nxt = found[i + 1].start() if i + 1 < len(found) else end
-        out.append(
-            Choice(
-                vocab.value(m.group("word")),
-                m.start("word"),
-                m.end(),
-                _DROP.sub("", text[prev_end : m.start("word")])[-_MARK_MAX:],
-                _after_mark(text[m.end() : nxt]),
-            )
-        )
+        before = _DROP.sub("", text[prev_end : m.start("word")])[-_MARK_MAX:]
+        after = _after_mark(text[m.end() : nxt])
+        if _PAREN_OPEN.search(text, prev_end, m.start("word")) and after.startswith(")"):
+            before, after = "", ""  # "Urgent (within 1 week)": an aside, not an empty box
+        out.append(Choice(vocab.value(m.group("word")), m.start("word"), m.end(), before, after))
     return out
 
 
@@ -200,6 +232,8 @@ def is_row(text: str, start: int, end: int, choices: list[Choice], vocab: Vocabu
         rest = rest.replace(text[c.start : c.end], " ", 1)
     if boxed:  # every option sits after its own box: unknown options are options too
         return True
+    if choices and vocab.guess is not None:  # "Onhopedics": an option OCR garbled
+        rest = " ".join(w for w in rest.split() if len(w) < 4 or vocab.guess(w, set()) is None)
     letters = sum(ch.isalpha() for ch in re.sub(r"\b\w{1,3}\b", " ", rest))
     return letters <= _ROW_MAX_LETTERS
 
@@ -257,8 +291,14 @@ def yes_no(text: str, start: int, end: int) -> bool | None:
     return found.group("yn").lower() == "yes"
 
 
-def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
-    """The marked option(s) of a group; empty when the group states nothing."""
+def decide(
+    group: Group, text: str, page: Page | None, vocab: Vocabulary | None = None
+) -> list[Marked]:
+    """The marked option(s) of a group; empty when the group states nothing.
+
+    With ``vocab``, an option the image shows marked that OCR garbled beyond the option
+    pattern is read through ``vocab.guess`` at a low confidence (see :func:`_unread`).
+    """
     choices = group.choices
     if len(choices) == 1:
         answer = yes_no(text, choices[0].end, group.end)
@@ -269,16 +309,24 @@ def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
     states = [mark_state(m) for m in marks]
     checked = [i for i, st in enumerate(states) if st == "checked"]
     pixels = _pixels(choices, page) if len(choices) > 1 else None
+    if pixels is None and len(choices) > 1 and _all_empty(choices, page):
+        # every option's box is empty on the image: what OCR made of a box ("MM", "&") or
+        # elimination guessed is not a tick; an X or tick written beside the box still is
+        drawn = [i for i in checked if _DRAWN.search(marks[i])]
+        if len(drawn) == 1:
+            i = drawn[0]
+            return [Marked(choices[i], 0.95 if is_clear(marks[i]) else 0.75, "checkbox")]
+        return _unread(group, text, page, vocab) if not drawn else []
     if checked:
         if len(checked) > 1 and pixels is not None and pixels[0] in checked:
             return [Marked(choices[pixels[0]], min(0.8, pixels[1]), "checkbox_pixels")]
-        if len(checked) == 1 and pixels is not None and pixels[1] >= 0.9:
-            i = checked[0]
-            if pixels[0] != i and not is_clear(marks[i]):  # OCR guessed a tick the image lacks
+        if pixels is not None and pixels[1] >= 0.9 and pixels[0] not in checked:
+            if not any(is_clear(marks[i]) for i in checked):  # OCR guessed ticks the image lacks
                 return [Marked(choices[pixels[0]], 0.8, "checkbox_pixels")]
         base = 0.95 if len(checked) == 1 else 0.5
-        return [
-            Marked(choices[i], base if is_clear(marks[i]) else base - 0.1, "checkbox")
+        seen = pixels is not None and pixels[1] >= 0.9 and len(checked) == 1
+        return [  # an OCR-ish tick the image confirms is as good as a clear one
+            Marked(choices[i], base if is_clear(marks[i]) or seen else base - 0.1, "checkbox")
             for i in checked
         ]
     if pixels is not None:
@@ -292,15 +340,100 @@ def decide(group: Group, text: str, page: Page | None) -> list[Marked]:
     return []  # several options and no readable marks: nothing tells which was ticked
 
 
-def _pixels(choices: list[Choice], page: Page | None) -> tuple[int, float] | None:
-    """Index and confidence of the choice the page image shows marked, if any."""
+#: Confidence of an option read from words OCR garbled: the reviewer confirms it.
+UNREAD_CONFIDENCE = 0.6
+
+
+def _unread(group: Group, text: str, page: Page | None, vocab: Vocabulary | None) -> list[Marked]:
+    """The marked option among the words of a group that OCR did not read as options.
+
+    Every read option's box is empty; if the image shows one of the other words of the group
+    (a circled "OGtaD", a ticked "Neurologp") clearly marked beside the read ones, it is the
+    answer, valued by ``vocab.guess`` — a low-confidence answer beats a silent "nothing".
+    """
+    if page is None or vocab is None or vocab.guess is None:
+        return []
+    taken = [(c.start, c.end) for c in group.choices]
+    label = vocab.label.search(text, group.start, group.end) if vocab.label else None
+    first = max(group.start, label.end() if label else group.start)
+    extra: list[tuple[int, int]] = []
+    for s, e in page.word_spans():
+        if s < first or e > group.end or any(a < e and s < b for a, b in taken):
+            continue
+        if sum(ch.isalpha() for ch in text[s:e]) >= 3 and not text[s:e].rstrip().endswith(":"):
+            extra.append((s, e))
+    if not extra:
+        return []
+    spans = taken + extra
+    boxes = _boxes([Choice(None, s, e, "", "") for s, e in spans], page)
+    if boxes is None:
+        return []
+    pick = marked_by_pixels(page, boxes)
+    index = (
+        pick.index if pick is not None and pick.confidence >= 0.9 else _circled(boxes, len(taken))
+    )
+    if index is None or index < len(taken):
+        return []
+    s, e = spans[index]
+    value = vocab.guess(text[s:e], {c.value for c in group.choices if c.value})
+    if value is None:
+        return []
+    return [Marked(Choice(value, s, e, "", ""), UNREAD_CONFIDENCE, "checkbox_pixels")]
+
+
+def _circled(boxes: list[Box], read: int) -> int | None:
+    """The one unread word whose box is much taller than the read options': OCR took the
+    circle drawn round it into the word."""
+    heights = sorted(b.y1 - b.y0 for b in boxes[:read])
+    if not heights:
+        return None
+    tall = [
+        i
+        for i in range(read, len(boxes))
+        if boxes[i].y1 - boxes[i].y0 >= 1.6 * heights[len(heights) // 2]
+    ]
+    return tall[0] if len(tall) == 1 else None
+
+
+def _boxes(choices: list[Choice], page: Page | None) -> list[Box] | None:
+    """The page box of each choice's first word; ``None`` without an image or a word.
+
+    OCR often glues a box or a tick to its option ("“(Urology"): the box then starts where the
+    option's letters do, estimated from the characters, so the mark is looked for before it.
+    """
     if page is None or not page.image_path:
         return None
+    spans = page.word_spans()
     boxes = []
     for c in choices:
-        words = page.words_for(c.start, c.end)
-        if not words:
+        hit = next(
+            (
+                (w, s, e)
+                for w, (s, e) in zip(page.words, spans, strict=True)
+                if s < c.end and e > c.start
+            ),
+            None,
+        )
+        if hit is None:
             return None
-        boxes.append(words[0].box)
+        word, s, e = hit
+        box = word.box
+        if s < c.start < e:
+            cut = box.x0 + (box.x1 - box.x0) * (c.start - s) / (e - s)
+            box = box.model_copy(update={"x0": min(cut, box.x1)})
+        boxes.append(box)
+    return boxes
+
+
+def _all_empty(choices: list[Choice], page: Page | None) -> bool:
+    boxes = _boxes(choices, page)
+    return boxes is not None and page is not None and all_empty(page, boxes)
+
+
+def _pixels(choices: list[Choice], page: Page | None) -> tuple[int, float] | None:
+    """Index and confidence of the choice the page image shows marked, if any."""
+    boxes = _boxes(choices, page)
+    if boxes is None or page is None:
+        return None
     pick = marked_by_pixels(page, boxes)
     return (pick.index, pick.confidence) if pick is not None else None

@@ -17,12 +17,13 @@ from spacy.tokens import Doc
 
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.clinical_labels import labelled
-from extractors.fields.clinical_rules import clean_key, label_patterns
+from extractors.fields.clinical_rules import clean_key, label_patterns, phrase_pattern
 from extractors.fields.layout import ocr_confidence
 from extractors.fields.option_group import (
     Vocabulary,
     decide,
     find_groups,
+    fuzzy_option,
     is_box,
     option_pattern,
 )
@@ -36,6 +37,7 @@ __all__ = ["EXTRACTOR", "SpecialtyComponent", "infer_specialty", "match_specialt
 EXTRACTOR = "fields.specialty@1"
 #: An unlisted service is believed only when OCR read its words confidently.
 _UNLISTED_MIN_OCR = 0.9
+_GLUE_MIN_LEN = 5
 KEY = str(FieldName.REFERRAL_SPECIALTY)
 _SERVICE = (
     r"(?:clinic|department|dept\.?|service|specialist|team|center|centre|consult\w*|referral"
@@ -84,11 +86,49 @@ def vocabulary() -> Vocabulary:
         return found.value if found is not None else None
 
     return Vocabulary(
-        option=option_pattern(lex.synonym_re.pattern),
+        option=option_pattern(_glueable(lex.phrases)),
         value=value,
         label=label_patterns()[KEY],
         other=Specialty.OTHER.value,
+        guess=lambda word, _read: fuzzy_option(word, _long_options(), 65.0),
     )
+
+
+@lru_cache(maxsize=1)
+def _long_options() -> dict[str, str]:
+    """Synonyms long enough to be told apart when OCR garbled them, with their values."""
+    return {
+        syn: specialty.value
+        for syn, specialty in lexicon().synonyms.items()
+        if len(syn) >= _GLUE_MIN_LEN
+    }
+
+
+def _glueable(synonyms: tuple[str, ...]) -> str:
+    """Alternation of the synonyms in which a long one may follow a glued box mark.
+
+    Fax OCR glues an empty box to its option ("ONeurology", "[Endocrinology"); the option
+    pattern already requires a boundary before the glued mark. Short synonyms ("ENT", "GI")
+    keep their own boundary: "Dent" is not a box and "ENT".
+    """
+    guard = r"(?<![\w])"
+    parts = []
+    for syn in sorted(set(synonyms), key=len, reverse=True):
+        source = phrase_pattern(syn.strip())
+        if len(clean_key(syn).replace(" ", "")) >= _GLUE_MIN_LEN and source.startswith(guard):
+            source = source[len(guard) :]
+        parts.append(f"(?:{source})")
+    return "|".join(parts)
+
+
+def _prose(value: str) -> bool:
+    """A sentence rather than a name: over five words, three of them in lower case.
+
+    "Dr. Alan Smith, Coastal Orthopedics Group" names a practice (its specialty stands);
+    "sleep study requested for snoring and daytime fatigue" is a reason.
+    """
+    words = value.split()
+    return len(words) > 5 and sum(w[:1].islower() for w in words) >= 3
 
 
 _YOUR_CLINIC = re.compile(
@@ -120,11 +160,14 @@ class SpecialtyComponent:
                 continue
             specialty, score, s, e, how = found
             page = page_of(doc)
-            if how == "unlisted" and page is not None and page.text() == text and (
-                ocr_confidence(page, item.start + s, item.start + e) < _UNLISTED_MIN_OCR
+            if (
+                how == "unlisted"
+                and page is not None
+                and page.text() == text
+                and (ocr_confidence(page, item.start + s, item.start + e) < _UNLISTED_MIN_OCR)
             ):
                 continue  # "Renai" may be a misread "Renal": leave it to inference
-            if (e - s) < 0.35 * len(value.strip()) and len(value.split()) > 5:
+            if (e - s) < 0.35 * len(value.strip()) and _prose(value):
                 continue  # a synonym inside a sentence ("sleep study requested") states nothing
             notes = () if how == "lexicon" else (how,)
             conf = self.stated_confidence * (1.0 if how == "lexicon" else score * 0.9)
@@ -199,7 +242,7 @@ class SpecialtyComponent:
             many_lines = "\n" in text[group.choices[0].start : group.choices[-1].end]
             if len(group.choices) < 2 and not boxed:
                 continue
-            answers = [a for a in decide(group, text, page_of(doc)) if a.how != "label"]
+            answers = [a for a in decide(group, text, page_of(doc), vocab) if a.how != "label"]
             if not answers and not (boxed or many_lines or len(group.choices) >= 3):
                 continue  # "Specialty: Cardiac Electrophysiology": a value, not a checklist
             spans.append((group.start, group.end))

@@ -25,6 +25,7 @@ class Lexicon:
     """Compiled view of the specialty rules."""
 
     synonyms: dict[str, Specialty]
+    phrases: tuple[str, ...]
     synonym_re: re.Pattern[str]
     text_synonym_re: re.Pattern[str]
     keywords: dict[Specialty, re.Pattern[str]]
@@ -45,8 +46,9 @@ def lexicon() -> Lexicon:
     for name, spec in rules["specialties"].items():
         specialty = Specialty(name)
         for syn in spec.get("synonyms", []):
-            synonyms.setdefault(clean_key(syn), specialty)
-            raw.append(str(syn))
+            for form in _ampersand_forms(str(syn)):  # "heart and vascular" = "Heart & Vascular"
+                synonyms.setdefault(clean_key(form), specialty)
+                raw.append(form)
         if spec.get("keywords"):
             keywords[specialty] = compile_phrases(spec["keywords"])
         prototypes[specialty] = " ".join(str(spec.get("prototype", "")).split())
@@ -57,6 +59,7 @@ def lexicon() -> Lexicon:
     text_syn = [s for s in all_syn if clean_key(s) not in ambiguous and len(clean_key(s)) > 2]
     return Lexicon(
         synonyms=synonyms,
+        phrases=tuple(all_syn),
         synonym_re=compile_phrases(all_syn),
         text_synonym_re=compile_phrases(text_syn),
         keywords=keywords,
@@ -64,6 +67,15 @@ def lexicon() -> Lexicon:
         icd={k: tuple(v) for k, v in icd.items()},
         vascular_re=compile_phrases(rules.get("vascular_terms", [])),
     )
+
+
+def _ampersand_forms(phrase: str) -> list[str]:
+    """A phrase and its other spelling of "and" ("&"), as departments write either."""
+    if " and " in phrase:
+        return [phrase, phrase.replace(" and ", " & ")]
+    if " & " in phrase:
+        return [phrase, phrase.replace(" & ", " and ")]
+    return [phrase]
 
 
 def match_specialty(value: str) -> tuple[Specialty, float, int, int] | None:
@@ -94,13 +106,18 @@ def match_specialty(value: str) -> tuple[Specialty, float, int, int] | None:
         specialty = lex.synonyms.get(clean_key(match.group(0)))
         if specialty is not None:
             found.append((specialty, 0.92, match.start(), match.end()))
+    exact = list(found)
     choices = [s for s in lex.synonyms if len(s) >= _FUZZY_MIN_LEN]
     for text, start, end in _windows(value):
         hit = process.extractOne(
             clean_key(text), choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
         )
-        if hit:
-            found.append((lex.synonyms[hit[0]], hit[1] / 100, start, end))
+        if hit is None:
+            continue
+        specialty = lex.synonyms[hit[0]]
+        if any(s < end and start < e and sp is not specialty for sp, _, s, e in exact):
+            continue  # "Dermatology Clinic" is not a misread "Rheumatology Clinic"
+        found.append((specialty, hit[1] / 100, start, end))
     return max(found, key=lambda f: ((f[3] - f[2]) * f[1], f[1]), default=None)
 
 

@@ -23,6 +23,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -35,6 +36,7 @@ from extractors.fields.option_group import (
     Vocabulary,
     decide,
     find_groups,
+    fuzzy_option,
     mark_state,
     option_pattern,
     row_choices,
@@ -55,6 +57,15 @@ def _rules() -> dict[str, Any]:
     words = {Urgency(k): v for k, v in rules["options"].items()}
     every = sorted({w for ws in words.values() for w in ws}, key=len, reverse=True)
     lookup = {w.lower(): u.value for u, ws in words.items() for w in ws}
+
+    def guess(word: str, read: set[str]) -> str | None:
+        """A garbled option: the urgency it resembles, else the one value no read option has."""
+        found = fuzzy_option(word, {w: v for w, v in lookup.items() if len(w) >= 4}, 60.0)
+        if found is not None and found not in read:
+            return found
+        missing = {u.value for u in Urgency} - read
+        return missing.pop() if len(missing) == 1 and len(read) == 2 else None
+
     return {
         "vocab": Vocabulary(
             option=option_pattern("|".join(r"\s+".join(map(re.escape, w.split())) for w in every)),
@@ -63,6 +74,7 @@ def _rules() -> dict[str, Any]:
                 r"(?:^|(?<=\s))(?:" + compile_phrases(rules["row_labels"]).pattern + r")\s*[:.;]+",
                 re.IGNORECASE,
             ),
+            guess=guess,
         ),
         "unchecked": set(load_rules("checkboxes.yaml")["unchecked_marks"]),
         "label_only": {" ".join(w.lower().split()) for w in rules.get("label_only", [])},
@@ -110,6 +122,58 @@ def _excluded(text: str, start: int, end: int) -> bool:
     return not _POLITE_IF.search(text, sentence_start, start)
 
 
+#: Confidence of an urgency read from a label and value that OCR both may have damaged.
+FUZZY_CONFIDENCE = 0.75
+_LINE_LABEL = re.compile(r"\s*(?P<label>[A-Za-z][A-Za-z /]{3,30}?)\s*[:;]\s*(?P<value>\S.*)$")
+_FUZZY_LABEL_MIN = 78.0
+_FUZZY_OPTION_MIN = 80.0
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_tables() -> tuple[list[str], dict[str, str]]:
+    """Row labels, and option words of four letters or more, for fuzzy reading."""
+    rules = load_rules("urgency.yaml")
+    labels = [" ".join(str(w).lower().split()) for w in rules["row_labels"]]
+    options = {
+        " ".join(str(w).lower().split()): Urgency(u).value
+        for u, ws in rules["options"].items()
+        for w in ws
+        if len(str(w)) >= 4
+    }
+    return labels, options
+
+
+def _misread_label_line(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """``Label: value`` whose label resembles an urgency label and whose first words resemble
+    an option ("Prionty: Normai", "Urgency: Rouline"): the option's span and value.
+
+    Exact labels and options are read by the option groups; this only forgives OCR slips,
+    so both sides must be close to a known word and the value short.
+    """
+    found = _LINE_LABEL.match(text, start, end)
+    if found is None:
+        return None
+    labels, options = _fuzzy_tables()
+    label = " ".join(found.group("label").lower().split())
+    if process.extractOne(label, labels, scorer=fuzz.ratio, score_cutoff=_FUZZY_LABEL_MIN) is None:
+        return None
+    words = list(re.finditer(r"[^\s(),]+", text[found.start("value") : end]))
+    if not words or len(words) > 6:
+        return None
+    base = found.start("value")
+    for size in (3, 2, 1):
+        if len(words) < size:
+            continue
+        w_start, w_end = base + words[0].start(), base + words[size - 1].end()
+        key = " ".join(text[w_start:w_end].lower().split())
+        hit = process.extractOne(
+            key, list(options), scorer=fuzz.ratio, score_cutoff=_FUZZY_OPTION_MIN
+        )
+        if hit is not None:
+            return w_start, w_end, options[hit[0]]
+    return None
+
+
 class UrgencyComponent:
     """Marks stated urgency on a page: option groups, labelled words, then phrases."""
 
@@ -129,16 +193,18 @@ class UrgencyComponent:
             words = {" ".join(text[c.start : c.end].lower().split()) for c in group.choices}
             if not group.labelled and words <= label_only:
                 continue  # "Risk: ☐ Low ☒ High" is not about urgency
-            answers = decide(group, text, page_of(doc))
+            answers = decide(group, text, page_of(doc), vocab)
             boxed = any(mark_state(c.before) or mark_state(c.after) for c in group.choices)
             if not answers and not boxed and len({c.value for c in group.choices}) < 2:
                 continue  # "URGENT - please see within 1 week": a statement, left to phrases
             in_group.append((group.start, group.end))
             consumed.append((group.start, group.end))
             for marked in answers:
-                if not group.labelled and " ".join(
-                    text[marked.choice.start : marked.choice.end].lower().split()
-                ) in label_only:
+                if (
+                    not group.labelled
+                    and " ".join(text[marked.choice.start : marked.choice.end].lower().split())
+                    in label_only
+                ):
                     continue
                 conf = marked.confidence
                 if marked.how == "label":
@@ -163,6 +229,23 @@ class UrgencyComponent:
                     consumed.append((opt.start, opt.end))
                     if state == "checked":
                         self._add(doc, opt, self.checkbox_confidence - 0.1, "checkbox")
+        for line in page_lines(text):
+            if any(s <= line.start < e or s < line.end <= e for s, e in consumed):
+                continue
+            found = _misread_label_line(text, line.start, line.end)
+            if found is not None:  # "Prionty: Normai" at fax resolution
+                start, end, value = found
+                consumed.append((line.start, line.end))
+                add_candidate(
+                    doc,
+                    start,
+                    end,
+                    FieldName.REFERRAL_URGENCY,
+                    value,
+                    FUZZY_CONFIDENCE,
+                    EXTRACTOR,
+                    ("label", "fuzzy"),
+                )
         for pattern, urgency, conf in _rules()["phrases"]:
             for match in pattern.finditer(text):
                 if any(s < match.end() and match.start() < e for s, e in consumed):

@@ -23,9 +23,20 @@ from extractors.registry import read_page
 from models.vocab import FieldName
 from samples.generate.render import write_fax_tiff
 
-SPECIALTIES = ["Cardiology", "Dermatology", "Endocrinology", "Gastroenterology", "Neurology",
-               "Orthopedics", "Pulmonology", "Rheumatology", "Urology", "ENT", "Ophthalmology",
-               "Other"]
+SPECIALTIES = [
+    "Cardiology",
+    "Dermatology",
+    "Endocrinology",
+    "Gastroenterology",
+    "Neurology",
+    "Orthopedics",
+    "Pulmonology",
+    "Rheumatology",
+    "Urology",
+    "ENT",
+    "Ophthalmology",
+    "Other",
+]
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
@@ -36,8 +47,13 @@ def _checklist(path: Path, style: str, chosen: str | None, label: str = "Special
     c = canvas.Canvas(str(path), pagesize=letter)
     c.setFont("Helvetica", 11)
     y = 720
-    for line in ("REFERRAL FORM", "Patient Name: Maria Lopez", "DOB: 03/04/1961",
-                 "Reason for referral: numbness and tingling in both feet", label):
+    for line in (
+        "REFERRAL FORM",
+        "Patient Name: Maria Lopez",
+        "DOB: 03/04/1961",
+        "Reason for referral: numbness and tingling in both feet",
+        label,
+    ):
         c.drawString(72, y, line)
         y -= 22
     for i, name in enumerate(SPECIALTIES):
@@ -53,6 +69,16 @@ def _checklist(path: Path, style: str, chosen: str | None, label: str = "Special
         if on and style == "vector_x":
             c.line(x + 1, yy, x + 8, yy + 7)
             c.line(x + 1, yy + 7, x + 8, yy)
+        if on and style == "x_beside":  # an X written left of the (empty) box
+            c.drawString(x - 10, yy, "X")
+        if on and style == "tick_beside":
+            c.setFont("DejaVu", 11)
+            c.drawString(x - 11, yy, "✓")
+            c.setFont("Helvetica", 11)
+        if on and style == "tick":
+            c.setLineWidth(1.5)
+            c.lines([(x + 1, yy + 4, x + 4, yy + 1), (x + 4, yy + 1, x + 10, yy + 10)])
+            c.setLineWidth(1)
         if on and style == "circled":
             width = c.stringWidth(name, "Helvetica", 11)
             c.ellipse(x + 11, yy - 5, x + 18 + width, yy + 12)
@@ -119,3 +145,64 @@ def test_two_marked_options_give_a_low_confidence(tmp_path):
     found = _specialties(path, tmp_path)
     assert {v for v, _ in found} == {"cardiology", "neurology"}
     assert max(c for _, c in found) <= 0.6
+
+
+def _fax(pdf: Path, tmp_path: Path, variant: str) -> Path:
+    tif = tmp_path / "f.tif"
+    write_fax_tiff(pdf.read_bytes(), tif, variant, {}, {}, random.Random(3))
+    return tif
+
+
+@pytest.mark.parametrize("style", ["x_beside", "tick_beside"])
+def test_a_mark_written_beside_the_box_is_read_from_pixels(tmp_path, style):
+    pdf = _checklist(tmp_path / "f.pdf", style, "Urology")
+    found = _specialties(_fax(pdf, tmp_path, "fax_fine"), tmp_path, "image/tiff")
+    assert found and max(found, key=lambda f: f[1])[0] == "urology", found
+    assert all(v == "urology" for v, c in found if c >= 0.7), found
+
+
+@pytest.mark.parametrize("style", ["tick", "circled", "vector_x"])
+def test_fax_normal_grid_letters_beside_options_are_not_boxes(tmp_path, style):
+    """At 204x98 a letter next to an option ("T" of "ENT", "e") is a square blob with ink in
+    it; only a drawn box may answer, so no confident answer names an unmarked option."""
+    pdf = _checklist(tmp_path / "f.pdf", style, "Neurology")
+    found = _specialties(_fax(pdf, tmp_path, "fax_normal"), tmp_path, "image/tiff")
+    assert all(v == "neurology" for v, c in found if c >= 0.7), found
+    assert any(v == "neurology" for v, _ in found), found
+
+
+def _urgency_row(path: Path, style: str, chosen: str) -> Path:
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 720, "Patient Name: Maria Lopez     DOB: 03/04/1961")
+    c.drawString(72, 690, "Priority:")
+    x = 140
+    for name in ("Routine", "Urgent", "STAT"):
+        on = name == chosen
+        c.rect(x, 689, 9, 9, fill=int(on and style == "filled"))
+        width = c.stringWidth(name, "Helvetica", 11)
+        if on and style == "circled":
+            c.ellipse(x + 11, 685, x + 18 + width, 702)
+        c.drawString(x + 14, 690, name)
+        x += 40 + width
+    c.save()
+    return path
+
+
+def _urgencies(path: Path, tmp_path: Path) -> list[tuple[str, float]]:
+    page = read_page(path, "image/tiff", 1, EngineContext(workdir=tmp_path / "img"))
+    doc = make_doc(build_nlp(), page)
+    return [
+        (s._.value, s._.confidence)
+        for s in doc.spans.get("fields", [])
+        if s.label_ == FieldName.REFERRAL_URGENCY
+    ]
+
+
+@pytest.mark.parametrize(("style", "chosen"), [("circled", "STAT"), ("filled", "Urgent")])
+def test_faxed_urgency_row_is_read_even_when_ocr_garbles_the_marked_word(tmp_path, style, chosen):
+    """A circle round "STAT" at fax-normal resolution is read as one garbled word; every read
+    option's box is empty, so the marked word is the unread one (a low-confidence answer)."""
+    tif = _fax(_urgency_row(tmp_path / "u.pdf", style, chosen), tmp_path, "fax_normal")
+    found = _urgencies(tif, tmp_path)
+    assert found and max(found, key=lambda f: f[1])[0] == chosen.lower(), found

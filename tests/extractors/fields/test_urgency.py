@@ -158,3 +158,27 @@ def test_urgency_stated_in_other_words(sentence: str, expected: str) -> None:
 def test_negated_urgency_words_state_nothing() -> None:
     found = urgency_of("There is no urgency to this referral.")
     assert [v for v, _, _ in found if v != "routine"] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Priority: Normai", "routine"),
+        ("Prionty: Rouline", "routine"),
+        ("Urgeney: Urgenl (within 1 week)", "urgent"),
+        ("Time frame: Within 1 weck", "urgent"),
+    ],
+)
+def test_fax_misread_label_and_option_are_read_fuzzily(line: str, expected: str) -> None:
+    """Issue 6 class 4: at fax resolution both the label and the option word may carry an
+    OCR slip; a close label and a close option still state the urgency (below the confidence
+    of a clean reading)."""
+    found = values(build_page(["Patient Name: Mary Jones", line]), "intake_urgency", URGENCY)
+    assert found and found[0].value == expected
+    assert found[0].confidence < 0.9
+
+
+@pytest.mark.parametrize("line", ["Prior Auth: Approved", "Activity: Routine walking"])
+def test_other_labels_are_not_urgency(line: str) -> None:
+    found = values(build_page(["Patient Name: Mary Jones", line]), "intake_urgency", URGENCY)
+    assert all(c.confidence < 0.7 for c in found)
