@@ -273,8 +273,12 @@ def plan(
     now: datetime | None = None,
     embed: Embedder | None = None,
     merges: bool = True,
+    min_merge_score: float = 0.0,
 ) -> list[Planned]:
     """Merges first (best score first), then closures, then expiries; one action per referral.
+
+    ``min_merge_score``: merges scoring less are left out before the others are planned (the
+    periodic job's auto-merge threshold), so such a referral is still closed or expired.
 
     What a person undid is not redone here (``cleanup_apply.undone``): an un-merged pair is
     not merged again, an un-expired or re-opened referral is not expired or closed again —
@@ -286,6 +290,7 @@ def plan(
     with store.session() as s:
         undone_pairs, undone_single = undone(s)
     found = merge_proposals(store, settings, embed=embed, exclude=undone_pairs) if merges else []
+    found = [m for m in found if m.score >= min_merge_score]
     taken = {m.referral for m in found}
     closes = [c for c in _closures(store, taken) if ("close", c.referral) not in undone_single]
     taken |= {c.referral for c in closes}

@@ -44,9 +44,10 @@ def run_once(store: Store, settings: Settings) -> dict[str, Any]:
         from pipeline.dedup.propose import safe_embedder
 
         embed = safe_embedder(settings.embedding_model_path)
-    planned = plan(store, settings, embed=embed, merges=threshold is not None)
-    chosen = [p for p in planned if p.action != "merge" or p.score >= (threshold or 2.0)]
-    done = Counter(p.action for p in apply(store, chosen, ACTOR))
+    planned = plan(
+        store, settings, embed=embed, merges=threshold is not None, min_merge_score=threshold or 0
+    )
+    done = Counter(p.action for p in apply(store, planned, ACTOR))
     routed: Counter[str] = Counter()
     if settings.routing_rules is not None:
         from pipeline.routing.rules import RulesError, load

@@ -107,3 +107,32 @@ def test_the_chain_survives_a_database_error_taking_its_turn(tmp_path):
     actors.periodic(60.0)
     assert broker.queues["intake.DQ"].qsize() == 1  # the next pass is still on its way
     broker.close()
+
+
+def test_a_merge_below_the_auto_threshold_does_not_hold_back_a_closure(tmp_path):
+    from models.storage.cleanup_tables import ReferralStatusUpdateRow
+    from pipeline.periodic import run_once
+    from tests.cleanup.conftest import LETTER, NOW
+
+    settings, store, _stale, _ = _seeded(tmp_path)
+    store_referral(store, days_ago=3)
+    refax = store_referral(  # proposed as its duplicate, scoring below 0.95
+        store, {**JANE, "patient.name": "Doe, Jarne"}, days_ago=2, text=LETTER.replace("m", "rn")
+    )
+    with store.session() as s:
+        s.add(
+            ReferralStatusUpdateRow(
+                referral_id=refax,
+                state="completed",
+                task_status="completed",
+                rf1_status="A",
+                occurred_at=NOW,
+                imported_at=NOW,
+                source="csv",
+                actor="t",
+            )
+        )
+    sure = settings.model_copy(update={"auto_merge_threshold": 0.95, "embedding_model_path": "/x"})
+    counts = run_once(store, sure)
+    assert "merge" not in counts["cleanup"]
+    assert _status(store, refax) == "closed"  # the receiving side said it is done
