@@ -1,14 +1,16 @@
 """Field accuracy over a generated set: precision, recall and F1 per field and per variant.
 
-    python -m bench.accuracy --count 200 [--seed 7] [--workers 2] [--set own|heldout|both]
+    python -m bench.accuracy --count 200 [--seed 7] [--workers 2]
+        [--set own|heldout|heldout2|both|all]
 
 ``--set own`` (default) scores the project's own generator (samples/generate), ``heldout``
-the independently written held-out set (samples/heldout, with a ``scan`` variant), ``both``
-runs the two and prints them side by side. Per variant: overall and per-field P/R/F1,
+the independently written held-out set (samples/heldout, with a ``scan`` variant),
+``heldout2`` a second one written apart from both (samples/heldout2), ``both`` runs own and
+heldout side by side, ``all`` the three side by side. Per variant: overall and per-field P/R/F1,
 urgency and specialty accuracy (stated vs implied), document-type and referral-count
 accuracy, under-triage, non-referrals turned into referrals and a confidence calibration
 table. The last line is JSON. ``--mismatches`` shows errors for the own set only: extractor
-developers see only scores of the held-out set, so it keeps measuring generalisation.
+developers see only scores of the held-out sets, so they keep measuring generalisation.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ TARGETS = {"digital": 0.97, "fax_fine": 0.93, "fax_normal": 0.88}
 DEFAULT_VARIANTS = {
     "own": "digital,fax_fine,fax_normal",
     "heldout": "digital,fax_fine,fax_normal,scan",
+    "heldout2": "digital,fax_fine,fax_normal,scan",
 }
+SETS = {"both": ["own", "heldout"], "all": ["own", "heldout", "heldout2"]}
 
 
 def _init() -> None:
@@ -99,8 +103,8 @@ def report(scores: dict[str, Score], name: str, mismatches: int) -> dict[str, An
     return out
 
 
-def _side_by_side(own: dict[str, Any], heldout: dict[str, Any]) -> None:
-    """One line per variant: own / held-out for the headline numbers."""
+def _side_by_side(reports: dict[str, dict[str, Any]]) -> None:
+    """One line per variant: own / held-out (/ held-out 2) for the headline numbers."""
     columns = {
         "overall_f1": "F1",
         "urgency_accuracy": "urgency",
@@ -109,20 +113,23 @@ def _side_by_side(own: dict[str, Any], heldout: dict[str, Any]) -> None:
         "referral_count_accuracy": "referral count",
         "under_triage_rate": "under-triage",
     }
+    width = 8 * len(reports) + 3
     print(
-        "\n== own / held-out\n  "
+        "\n== "
+        + " / ".join(reports)
+        + "\n  "
         + f"{'variant':11}"
-        + "".join(f"{c:>19}" for c in columns.values())
+        + "".join(f"{c:>{width}}" for c in columns.values())
     )
-    for variant in sorted(set(own["variants"]) | set(heldout["variants"])):
+    for variant in sorted(set().union(*(rep["variants"] for rep in reports.values()))):
         cells = []
         for key in columns:
             pair = []
-            for rep in (own, heldout):
+            for rep in reports.values():
                 v = rep["variants"].get(variant)
                 value = None if v is None else v["overall"]["f1"] if key == "overall_f1" else v[key]
                 pair.append(_fmt(value))
-            cells.append(f"{' / '.join(pair):>19}")
+            cells.append(f"{' / '.join(pair):>{width}}")
         print(f"  {variant:11}" + "".join(cells))
 
 
@@ -133,15 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--variants", help="default: the set's own variants")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--set", dest="which", choices=["own", "heldout", "both"], default="own")
+    parser.add_argument(
+        "--set", dest="which", choices=["own", "heldout", "heldout2", "both", "all"], default="own"
+    )
     parser.add_argument("--folder", type=Path, help="score an existing folder instead")
     parser.add_argument("--mismatches", type=int, default=0, help="print this many errors")
     args = parser.parse_args(argv)
     if args.mismatches and args.which != "own":
         parser.error("--mismatches is refused for the held-out set: only its scores are shown")
-    if args.folder and args.which == "both":
-        parser.error("--folder scores one set; use --set own or --set heldout with it")
-    names = ["own", "heldout"] if args.which == "both" else [args.which]
+    if args.folder and args.which in SETS:
+        parser.error("--folder scores one set; use --set own, heldout or heldout2 with it")
+    names = SETS.get(args.which, [args.which])
     folders = {
         name: args.folder
         or generated_set(args.count, args.seed, args.variants or DEFAULT_VARIANTS[name], name)
@@ -160,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         reports[name] = report(scores, name, args.mismatches)
         start += n
     if len(names) > 1:
-        _side_by_side(reports["own"], reports["heldout"])
+        _side_by_side(reports)
         print(json.dumps(reports))
     else:
         print(json.dumps(reports[names[0]]))

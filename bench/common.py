@@ -16,14 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 
 
-GENERATORS = {"own": ("samples.generate", "set"), "heldout": ("samples.heldout", "heldout")}
+GENERATORS = {
+    "own": ("samples.generate", "set"),
+    "heldout": ("samples.heldout", "heldout"),
+    "heldout2": ("samples.heldout2", "heldout2"),
+}
 
 
 def generated_set(count: int, seed: int, variants: str, generator: str = "own") -> Path:
     """Folder with ``count`` generated documents (made once per set/count/seed/variants).
 
-    ``generator`` is ``own`` (samples.generate, the set the extractors were tuned on) or
-    ``heldout`` (samples.heldout, written apart from them).
+    ``generator`` is ``own`` (samples.generate, the set the extractors were tuned on),
+    ``heldout`` or ``heldout2`` (samples.heldout, samples.heldout2: written apart from them).
     """
     module, prefix = GENERATORS[generator]
     folder = OUT / f"{prefix}-{count}-{seed}-{variants.replace(',', '_')}"

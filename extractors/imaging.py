@@ -42,6 +42,13 @@ BAND_MIN_FILL = 0.55
 #: …but not all of it: with no light letters inside, a bar is a solid rule or holds dark text
 #: on a mid-grey ground, which inverting would turn into light text, lost.
 BAND_MAX_FILL = 0.98
+#: Text lines a page needs before ``ascender_share`` answers…
+LEAN_MIN_LINES = 8
+#: …the share of ink above the x-height band under which a page is upside down (upright
+#: pages: 0.45 and up)…
+UPSIDE_DOWN_SHARE = 0.33
+#: …and at or above which it is upright (pages turned 180°: 0.55 and below).
+UPRIGHT_SHARE = 0.62
 
 
 def square_pixels(
@@ -211,6 +218,60 @@ def sideways_score(gray: np.ndarray) -> float:
     return n_across / max(1, n_down)
 
 
+def ascender_share(gray: np.ndarray) -> float | None:
+    """Share of the ink above the text lines' x-height band, vs above plus below it.
+
+    Latin text has far more ascenders and capitals above its x-height band than descenders
+    below it, so an upright page leans up (a high share) and a page turned 180° leans down.
+    Per text line (a run of inked rows on the analysis copy) the ink above the line's dense
+    core is compared with the ink below it. On 133 generated fax pages with
+    ``LEAN_MIN_LINES`` lines or more, upright pages scored 0.45–0.87 and the same pages
+    turned 180° 0.13–0.55. A few ms.
+
+    Returns:
+        The share, or ``None`` with fewer than ``LEAN_MIN_LINES`` text lines to tell.
+    """
+    small = analysis_copy(gray)
+    _, mask = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    rows = mask.sum(axis=1, dtype=np.int64)
+    inked = np.flatnonzero(rows > 0.002 * mask.shape[1])
+    if inked.size == 0:
+        return None
+    breaks = np.flatnonzero(np.diff(inked) > 1)
+    starts = np.concatenate(([inked[0]], inked[breaks + 1]))
+    ends = np.concatenate((inked[breaks], [inked[-1]])) + 1
+    above = below = lines = 0
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        profile = rows[start:end]
+        if not 6 <= profile.size <= 40:  # a text line at ~130 dpi, not a speck or a block
+            continue
+        core = np.flatnonzero(profile >= 0.5 * profile.max())
+        if core[-1] - core[0] < 2:
+            continue
+        above += int(profile[: core[0]].sum())
+        below += int(profile[core[-1] + 1 :].sum())
+        lines += 1
+    if lines < LEAN_MIN_LINES or above + below == 0:
+        return None
+    return above / (above + below)
+
+
+def upside_down(gray: np.ndarray) -> bool:
+    """True when the page's text lines clearly lean down (``ascender_share``).
+
+    Only a clear answer counts (below ``UPSIDE_DOWN_SHARE``), so a page of capitals and
+    digits, with no ascenders to tell, is read upright first as before.
+    """
+    share = ascender_share(gray)
+    return share is not None and share < UPSIDE_DOWN_SHARE
+
+
+def clearly_upright(gray: np.ndarray) -> bool:
+    """True when the page's text lines clearly lean up (at least ``UPRIGHT_SHARE``)."""
+    share = ascender_share(gray)
+    return share is not None and share >= UPRIGHT_SHARE
+
+
 def rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
     """Rotate counter-clockwise by ``degrees``; right angles are exact and resize the page.
 
@@ -293,7 +354,7 @@ def write_png_atomic(gray: np.ndarray, target: Path, *, bilevel: bool = False) -
     # 150 dpi page) and, on mostly-white documents, made the file larger, not smaller.
     params = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
     if bilevel:
-        gray = np.where(gray >= 128, 255, 0).astype(np.uint8)
+        gray = cv2.threshold(gray, 127, 255, cv2.THRESH_BINARY)[1]  # ≥ 128 → white; ~50× np.where
         params = [cv2.IMWRITE_PNG_BILEVEL, 1]
     ok, data = cv2.imencode(".png", gray, params)
     if not ok:

@@ -39,6 +39,8 @@ SUSPECT_CONFIDENCE = 0.6
 MIN_OSD_CONFIDENCE = 2.0
 #: Resolution OSD works at (pages above it are reduced; below it left alone).
 OSD_DPI = 200.0
+#: Share of the page's width and height, centred, that OSD looks at first.
+OSD_CENTRE = 0.5
 _COMMON = frozenset(
     {
         "the",
@@ -198,9 +200,11 @@ def osd_turn(gray: np.ndarray, dpi: float, ctx: EngineContext) -> int | None:
     """Clockwise degrees (0/90/180/270) that make the page upright, per Tesseract OSD.
 
     OSD needs real character sizes: at half size a 204 dpi fax gave confidences below 1
-    (useless), so the page is only reduced to ``OSD_DPI``. It first looks at the central
-    70 % (about half the time of the whole page, measured 1.0 vs 2.1 s), and at the whole
-    page only if that had too few characters or no confident answer.
+    (useless), so the page is only reduced to ``OSD_DPI``. OSD time grows with the characters
+    it sees, so it first looks at the central half of the page's width and height
+    (``OSD_CENTRE``: 0.8 s against 1.4 s for the central 70 % on a 204 dpi fax; on 17 fax
+    pages turned 90° and 270°, every confident answer was right), and at the whole page only
+    if that had too few characters or no confident answer.
 
     Returns:
         The turn, or ``None`` when OSD cannot decide with confidence.
@@ -210,7 +214,8 @@ def osd_turn(gray: np.ndarray, dpi: float, ctx: EngineContext) -> int | None:
         size = (round(gray.shape[1] * scale), round(gray.shape[0] * scale))
         gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
     height, width = gray.shape
-    centre = gray[height * 15 // 100 : height * 85 // 100, width * 15 // 100 : width * 85 // 100]
+    my, mx = round(height * (1 - OSD_CENTRE) / 2), round(width * (1 - OSD_CENTRE) / 2)
+    centre = gray[my : height - my, mx : width - mx]
     for image in (centre, gray):
         turn = _osd_once(image, ctx)
         if turn is not None:

@@ -9,20 +9,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from models.clock import as_utc
 from models.review import Role, User
 from models.storage import Store
 from models.storage.review_tables import ApiTokenRow, SessionRow, UserRow
+from models.storage.tables import AuditRow
 
 _HASHER = PasswordHasher()
 
@@ -170,34 +168,46 @@ def close_session(store: Store, cookie: str) -> None:
 class LoginLimiter:
     """At most ``max_failures`` failed sign-ins per (name, address) in ``window_s`` seconds.
 
-    Kept in memory: one web process per deployment is the norm, and a restart forgetting
-    failures only gives an attacker one more window.
+    Failures are audit entries (``user.sign_in_failed``, the name tried as entity id, the
+    address as origin), so every web worker of a deployment counts the same failures, a
+    restart forgets none, and an administrator sees them in the audit log. A good sign-in
+    (``user.sign_in`` from that address) starts the count again.
     """
 
-    def __init__(self, max_failures: int, window_s: float) -> None:
+    FAILED = "user.sign_in_failed"
+    SUCCEEDED = "user.sign_in"
+
+    def __init__(self, store: Store, max_failures: int, window_s: float) -> None:
+        self.store = store
         self.max_failures = max_failures
         self.window_s = window_s
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] < now - self.window_s:
-            failures.popleft()
-        return failures
 
     def blocked(self, name: str, address: str) -> bool:
         """True while this name from this address has used up its attempts."""
-        with self._lock:
-            return len(self._recent((name, address), time.monotonic())) >= self.max_failures
+        since = _now() - timedelta(seconds=self.window_s)
+        key = name[:64]
+        with self.store.session() as s:
+            user_id = s.scalar(select(UserRow.id).where(UserRow.name == name))
+            if user_id is not None:
+                last_ok = s.scalar(
+                    select(func.max(AuditRow.at)).where(
+                        AuditRow.action == self.SUCCEEDED,
+                        AuditRow.entity_id == str(user_id),
+                        AuditRow.origin == address,
+                    )
+                )
+                if last_ok is not None:
+                    since = max(since, as_utc(last_ok))
+            failures = s.scalar(
+                select(func.count(AuditRow.id)).where(
+                    AuditRow.action == self.FAILED,
+                    AuditRow.entity_id == key,
+                    AuditRow.origin == address,
+                    AuditRow.at > since,
+                )
+            )
+        return (failures or 0) >= self.max_failures
 
     def failed(self, name: str, address: str) -> None:
-        """Count a failed attempt."""
-        with self._lock:
-            now = time.monotonic()
-            self._recent((name, address), now).append(now)
-
-    def succeeded(self, name: str, address: str) -> None:
-        """A good sign-in clears the count."""
-        with self._lock:
-            self._failures.pop((name, address), None)
+        """Count (audit) a failed attempt: the name tried, never the password."""
+        self.store.audit("anonymous", self.FAILED, "user", name[:64], origin=address)

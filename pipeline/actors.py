@@ -2,9 +2,11 @@
 
 ``intake.ingest`` (stored path) → one ``intake.read_page`` per missing page (document id,
 page number) → the page that completes the document sends ``intake.assemble`` (document id),
-which classifies, splits, extracts, triages, checks and commits. Every decision about what
-to send next is made by :class:`models.storage.jobs.JobStore` in a committed transaction, so a
-redelivered message finds its work done and sends nothing new (or repairs a lost message).
+which classifies, splits, extracts, triages, checks and commits. ``intake.periodic`` runs
+clean-up and routing and re-sends itself with a delay (``INTAKE_PERIODIC_MINUTES``).
+Every decision about what to send next is made by :class:`models.storage.jobs.JobStore` in a
+committed transaction, so a redelivered message finds its work done and sends nothing new
+(or repairs a lost message).
 
 Failures: ``Rejected`` is never retried and goes to ``intake.quarantine`` straight away
 (:class:`pipeline.broker.QuarantineNotes`); transient errors are retried with backoff, and
@@ -28,7 +30,7 @@ import dramatiq
 from models.document import Document
 from models.errors import Rejected
 from pipeline import quarantine as quarantine_
-from pipeline.broker import BULK_PAGES, QUARANTINE_ACTOR
+from pipeline.broker import BULK_PAGES, PERIODIC_ACTOR, QUARANTINE_ACTOR
 from pipeline.jobs import Runtime, open_runtime
 from pipeline.quarantine import Failure
 from pipeline.settings import Settings, get_settings
@@ -162,6 +164,42 @@ def quarantine(message: dict[str, Any], info: dict[str, Any]) -> None:
     quarantine_.record(rt.jobs.store, document, failure, jobs=rt.jobs)
 
 
+@dramatiq.actor(actor_name=PERIODIC_ACTOR, queue_name="intake", max_retries=0)
+def periodic(interval_s: float) -> None:
+    """Clean-up and routing (:mod:`pipeline.periodic`), then the next run ``interval_s`` later.
+
+    A pass that fails is logged and the chain goes on; a chain finding another one's turn
+    (the ``periodic`` lease) ends here, so several workers kicking it off leave one chain.
+    """
+    from pipeline import periodic as periodic_
+
+    rt = runtime()
+    try:
+        mine = periodic_.turn(rt.jobs.store, interval_s)
+    except Exception as exc:  # a database blip must not end the only chain: try next time
+        log.error("periodic: turn not taken (%s)", type(exc).__name__)
+        mine = None
+    if mine is False:
+        log.info("periodic: another chain holds this turn; this one ends")
+        return
+    try:
+        if mine:
+            periodic_.run_once(rt.jobs.store, rt.settings)
+    except Exception as exc:  # the chain must survive one bad pass
+        log.error("periodic: pass failed (%s)", type(exc).__name__)
+    finally:
+        if interval_s > 0:
+            periodic.send_with_options(args=(interval_s,), delay=int(interval_s * 1000))
+
+
+def start_periodic(settings: Settings) -> bool:
+    """Kick off the periodic chain when ``INTAKE_PERIODIC_MINUTES`` is set; True if sent."""
+    if settings.periodic_minutes <= 0:
+        return False
+    periodic.send(settings.periodic_minutes * 60)
+    return True
+
+
 def _document_of_file(rt: Runtime, path: Path) -> Document:
     """What a file that failed before (or during) ingest is recorded as."""
     meta = rt.files.read_meta(path)
@@ -186,6 +224,6 @@ def _document_of_file(rt: Runtime, path: Path) -> Document:
 
 def declare(broker: dramatiq.Broker) -> None:
     """Bind every actor to ``broker`` (called by ``configure_broker`` on a broker switch)."""
-    for actor in (ingest, read_page, assemble, quarantine):
+    for actor in (ingest, read_page, assemble, quarantine, periodic):
         actor.broker = broker
         broker.declare_actor(actor)

@@ -34,6 +34,7 @@ QUEUES = ("intake", "ocr", "ocr_bulk")
 #: ``ocr``: a one-page fax is not stuck behind the pages of a 200-page one.
 BULK_PAGES = 8
 QUARANTINE_ACTOR = "intake.quarantine"
+PERIODIC_ACTOR = "intake.periodic"
 _MAX_BACKOFF_MS = 600_000
 
 

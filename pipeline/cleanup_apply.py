@@ -58,10 +58,10 @@ def _claimed(s: Session, referral_id: str) -> bool:
     return row is not None and as_utc(row.expires_at) > _now()
 
 
-def merged_into(s: Session, referral_id: str) -> str | None:
-    """The survivor a merged referral points at (its active merge), or ``None``."""
+def merge_action(s: Session, referral_id: str) -> CleanupActionRow | None:
+    """The active (not undone) merge of a merged referral: what Un-merge undoes."""
     return s.scalar(
-        select(CleanupActionRow.duplicate_of)
+        select(CleanupActionRow)
         .where(
             CleanupActionRow.referral_id == referral_id,
             CleanupActionRow.action == "merge",
@@ -72,15 +72,69 @@ def merged_into(s: Session, referral_id: str) -> str | None:
     )
 
 
+def merged_into(s: Session, referral_id: str) -> str | None:
+    """The survivor a merged referral points at (its active merge), or ``None``."""
+    action = merge_action(s, referral_id)
+    return action.duplicate_of if action is not None else None
+
+
+def absorbed(s: Session, referral_id: str) -> list[str]:
+    """Referrals actively merged into ``referral_id`` (shown on the survivor)."""
+    return list(
+        s.scalars(
+            select(CleanupActionRow.referral_id).where(
+                CleanupActionRow.duplicate_of == referral_id,
+                CleanupActionRow.action == "merge",
+                CleanupActionRow.undone_at.is_(None),
+            )
+        )
+    )
+
+
+def recent(store: Store, *, limit: int = 100, before: int | None = None) -> list[dict]:
+    """Clean-up actions, newest first (``before``: an action id, for paging)."""
+    query = select(CleanupActionRow).order_by(CleanupActionRow.id.desc()).limit(limit)
+    if before is not None:
+        query = query.where(CleanupActionRow.id < before)
+    with store.session() as s:
+        return [
+            {
+                "id": a.id,
+                "at": as_utc(a.at).isoformat(),
+                "actor": a.actor,
+                "action": a.action,
+                "referral": a.referral_id,
+                "duplicate_of": a.duplicate_of,
+                "score": a.score,
+                "evidence": list(a.evidence or []),
+                "reason": a.reason,
+                "previous_status": a.previous_status,
+                "undone_at": as_utc(a.undone_at).isoformat() if a.undone_at else None,
+                "undone_by": a.undone_by,
+            }
+            for a in s.scalars(query)
+        ]
+
+
+def _locked(s: Session, referral_id: str) -> ReferralRow | None:
+    """The row, locked until the transaction ends (PostgreSQL ``FOR UPDATE``; SQLite has one
+    writer anyway): two merges at once (A into B, B into A) cannot both see the other open."""
+    return s.get(ReferralRow, referral_id, with_for_update=True, populate_existing=True)
+
+
 def _check(s: Session, item: Planned) -> str | None:
     """Why ``item`` cannot be applied now (the queue moved since planning), or ``None``."""
-    row = s.get(ReferralRow, item.referral)
+    if item.action == "merge" and item.duplicate_of == item.referral:
+        return "a referral cannot be merged into itself"
+    ids = sorted({item.referral, item.duplicate_of or item.referral})  # one lock order
+    rows = {rid: _locked(s, rid) for rid in ids}
+    row = rows[item.referral]
     if row is None:
         return "referral gone"
     if _claimed(s, item.referral):
         return "claimed by a reviewer"
     if item.action == "merge":
-        survivor = s.get(ReferralRow, item.duplicate_of or "")
+        survivor = rows.get(item.duplicate_of or "")
         if row.status not in _MERGEABLE:
             return f"status is {row.status}"
         if survivor is None or survivor.status in ("merged", "expired", "closed", "rejected"):
@@ -163,6 +217,24 @@ def dismissed(s: Session) -> set[frozenset[str]]:
     return {frozenset((a, b or "")) for a, b in rows}
 
 
+def undone(s: Session) -> tuple[set[frozenset[str]], set[tuple[str, str]]]:
+    """What a person reversed and clean-up must not redo on its own: pairs whose merge was
+    undone, and ``(action, referral)`` of undone expiries and closures."""
+    rows = s.execute(
+        select(
+            CleanupActionRow.action, CleanupActionRow.referral_id, CleanupActionRow.duplicate_of
+        ).where(CleanupActionRow.undone_at.is_not(None), CleanupActionRow.action != "dismiss")
+    )
+    pairs: set[frozenset[str]] = set()
+    single: set[tuple[str, str]] = set()
+    for action, referral_id, duplicate_of in rows:
+        if action == "merge":
+            pairs.add(frozenset((referral_id, duplicate_of or "")))
+        else:
+            single.add((action, referral_id))
+    return pairs, single
+
+
 def apply(store: Store, items: list[Planned], actor: str) -> list[Planned]:
     """Apply each planned action in its own transaction; returns those that were done."""
     return [done for item in items if (done := apply_one(store, item, actor)) is not None]
@@ -175,7 +247,7 @@ def undo(store: Store, action_id: int, actor: str) -> CleanupActionRow:
         CleanupError: no such action, already undone, or the referral changed since.
     """
     with store.session() as s:
-        action = s.get(CleanupActionRow, action_id)
+        action = s.get(CleanupActionRow, action_id, with_for_update=True)  # one undo at a time
         if action is None:
             raise CleanupError(f"no clean-up action {action_id}")
         if action.undone_at is not None:

@@ -9,7 +9,7 @@ cancelled, declined), see ``pipeline.loop_status``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from models.clock import as_utc
 from models.storage import Store
-from models.storage.cleanup_tables import ReferralStatusUpdateRow
 from models.storage.tables import DocumentRow, PageRow, ReferralRow
 from pipeline.dedup.candidate import Candidate
-from pipeline.dedup.propose import Embedder, propose
+from pipeline.dedup.propose import Embedder, candidate_pairs, propose, score_pair
+from pipeline.loop_status import latest
 from pipeline.settings import Settings
 
 #: Closed-loop states after which a referral needs nothing more from the queue.
@@ -29,6 +29,7 @@ FINAL_STATES = ("completed", "cancelled", "declined")
 #: States that mean an approved referral is being taken care of (never expired).
 ACTIVE_STATES = ("accepted", "scheduled")
 _OPEN = ("needs_review", "approved", "routed")
+_BATCH = 500  # ids per IN (...) query
 
 
 @dataclass
@@ -56,52 +57,140 @@ class Planned:
 
 def received_at(doc: DocumentRow) -> datetime:
     """When the document arrived: the fax server's time, else its landing time (UTC)."""
-    stated = (doc.fax or {}).get("received")
+    return _arrival((doc.fax or {}).get("received"), doc.received_at)
+
+
+def _arrival(stated: Any, landed: datetime) -> datetime:
     if stated:
         try:
             return as_utc(datetime.fromisoformat(str(stated)))
         except ValueError:
             pass
-    return as_utc(doc.received_at)
+    return as_utc(landed)
 
 
-def _page_text(s: Session, document_id: str, pages: list[int]) -> str:
-    rows = s.scalars(
-        select(PageRow).where(PageRow.document_id == document_id, PageRow.number.in_(pages))
+#: The referral fields duplicate detection reads (see ``Candidate.from_contract``).
+_COMPARED = (
+    "patient.name",
+    "patient.dob",
+    "patient.phone",
+    "patient.mrn",
+    "insurance.member_id",
+    "referral.specialty",
+    "referral.clinical_question",
+)
+
+
+def _candidate_columns() -> list[Any]:
+    """Only what duplicate detection reads, taken out of the JSON by the database: parsing
+    10,000 whole referrals in Python is what made the duplicates page slow."""
+    data = ReferralRow.data
+    columns: list[Any] = [
+        ReferralRow.id,
+        ReferralRow.status,
+        ReferralRow.document_id,
+        data[("pages",)].label("pages"),
+        data[("triage", "specialty")].as_string().label("triage_specialty"),
+        DocumentRow.received_at,
+        DocumentRow.fax[("received",)].as_string().label("fax_received"),
+    ]
+    for i, name in enumerate(_COMPARED):
+        columns.append(data[("fields", name, "value")].as_string().label(f"v{i}"))
+        columns.append(data[("fields", name, "reviewed_value")].as_string().label(f"r{i}"))
+    return columns
+
+
+def _bare_candidate(row: Any) -> Candidate:
+    fields = {
+        name: {"value": getattr(row, f"v{i}"), "reviewed_value": getattr(row, f"r{i}")}
+        for i, name in enumerate(_COMPARED)
+    }
+    contract = {
+        "id": row.id,
+        "status": row.status,
+        "fields": fields,
+        "triage": {"specialty": row.triage_specialty},
+    }
+    return Candidate.from_contract(contract, _arrival(row.fax_received, row.received_at))
+
+
+def _page_texts(s: Session, wanted: dict[str, list[int]]) -> dict[tuple[str, int], str]:
+    """Words of the wanted pages, ``(document id, page) → text``, in few queries."""
+    out: dict[tuple[str, int], str] = {}
+    doc_ids = sorted(wanted)
+    for i in range(0, len(doc_ids), _BATCH):
+        rows = s.scalars(select(PageRow).where(PageRow.document_id.in_(doc_ids[i : i + _BATCH])))
+        for row in rows:
+            if row.number in wanted[row.document_id]:
+                words = (row.data or {}).get("words") or []
+                out[(row.document_id, row.number)] = " ".join(str(w.get("text", "")) for w in words)
+    return out
+
+
+def candidates(store: Store, ids: list[str] | None = None) -> list[Candidate]:
+    """Every open referral as duplicate detection sees it (or those of ``ids``, any status)."""
+    return _candidates_and_pairs(store, ids)[0]
+
+
+def _candidates_and_pairs(
+    store: Store, ids: list[str] | None = None
+) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]] | None]:
+    """:func:`candidates`, and (for the whole queue) the pairs sharing a blocking key.
+
+    Page text (for "the same fax re-sent") is the costly part, so it is loaded only for
+    referrals that share a blocking key with another: a busy queue stays fast.
+    """
+    query = select(*_candidate_columns()).join(
+        DocumentRow, DocumentRow.id == ReferralRow.document_id
     )
-    out = []
-    for row in sorted(rows, key=lambda r: r.number):
-        words = (row.data or {}).get("words") or []
-        out.append(" ".join(str(w.get("text", "")) for w in words))
-    return "\n".join(out)
-
-
-def candidates(store: Store) -> list[Candidate]:
-    """Every open referral as duplicate detection sees it."""
+    if ids is None:
+        query = query.where(ReferralRow.status.in_(_OPEN))
+    else:
+        query = query.where(ReferralRow.id.in_(ids))
     with store.session() as s:
-        rows = s.execute(
-            select(ReferralRow, DocumentRow)
-            .join(DocumentRow, DocumentRow.id == ReferralRow.document_id)
-            .where(ReferralRow.status.in_(_OPEN))
-        ).all()
-        return [
-            Candidate.from_contract(
-                {**row.data, "id": row.id, "status": row.status},
-                received_at(doc),
-                _page_text(s, row.document_id, list(row.data.get("pages") or [])),
-            )
-            for row, doc in rows
-        ]
+        rows = s.execute(query).all()
+        bare = [_bare_candidate(row) for row in rows]
+        bare_pairs = candidate_pairs(bare) if ids is None else None
+        paired = {c.id for pair in bare_pairs for c in pair} if bare_pairs is not None else None
+        pages = {
+            row.id: [int(n) for n in row.pages or []]
+            for row in rows
+            if paired is None or row.id in paired
+        }
+        wanted: dict[str, list[int]] = {}
+        for row in rows:
+            if row.id in pages:
+                wanted.setdefault(row.document_id, []).extend(pages[row.id])
+        texts = _page_texts(s, wanted)
+    doc_of = {row.id: row.document_id for row in rows}
+    full = {
+        c.id: replace(c, text="\n".join(texts.get((doc_of[c.id], n), "") for n in pages[c.id]))
+        if c.id in pages
+        else c
+        for c in bare
+    }
+    pairs = None if bare_pairs is None else [(full[a.id], full[b.id]) for a, b in bare_pairs]
+    return list(full.values()), pairs
 
 
-def latest_states(s: Session) -> dict[str, str]:
-    """Each referral's newest closed-loop state (by when it happened, then import order)."""
-    rows = s.execute(
-        select(ReferralStatusUpdateRow.referral_id, ReferralStatusUpdateRow.state).order_by(
-            ReferralStatusUpdateRow.occurred_at, ReferralStatusUpdateRow.id
-        )
-    ).all()
-    return dict(rows)
+def pair(
+    store: Store, settings: Settings, a: str, b: str, *, embed: Embedder | None = None
+) -> Planned | None:
+    """The merge proposal for two given referrals whatever their status (the side-by-side
+    view), or ``None`` when duplicate detection does not see the same request."""
+    found = {c.id: c for c in candidates(store, [a, b])}
+    if len(found) != 2:
+        return None
+    ca, cb = found[a], found[b]
+    vectors: dict[str, Any] = {}
+    if embed is not None and ca.question and cb.question:
+        rows = embed([ca.question, cb.question])
+        if rows is not None:
+            vectors = {a: rows[0], b: rows[1]}
+    p = score_pair(ca, cb, window_days=settings.duplicate_window_days, vectors=vectors)
+    if p is None:
+        return None
+    return Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
 
 
 def _expiries(store: Store, settings: Settings, now: datetime, taken: set[str]) -> list[Planned]:
@@ -111,7 +200,7 @@ def _expiries(store: Store, settings: Settings, now: datetime, taken: set[str]) 
     }
     out = []
     with store.session() as s:
-        states = latest_states(s)
+        states = latest(s)
         rows = s.execute(
             select(ReferralRow.id, ReferralRow.status, DocumentRow)
             .join(DocumentRow, DocumentRow.id == ReferralRow.document_id)
@@ -131,7 +220,7 @@ def _expiries(store: Store, settings: Settings, now: datetime, taken: set[str]) 
 
 def _closures(store: Store, taken: set[str]) -> list[Planned]:
     with store.session() as s:
-        states = latest_states(s)
+        states = latest(s)
         rows = s.execute(
             select(ReferralRow.id, ReferralRow.status).where(
                 ReferralRow.id.in_([r for r, st in states.items() if st in FINAL_STATES])
@@ -150,30 +239,60 @@ def _closures(store: Store, taken: set[str]) -> list[Planned]:
     ]
 
 
+def merge_proposals(
+    store: Store,
+    settings: Settings,
+    *,
+    embed: Embedder | None = None,
+    exclude: set[frozenset[str]] | None = None,
+) -> list[Planned]:
+    """The merge proposals alone, best score first (the duplicates screen); dismissed pairs
+    and those in ``exclude`` are never proposed."""
+    from pipeline.cleanup_apply import dismissed
+
+    with store.session() as s:
+        not_pairs = dismissed(s) | (exclude or set())
+    found, pairs = _candidates_and_pairs(store)
+    return [
+        Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
+        for p in propose(
+            found,
+            threshold=settings.duplicate_threshold,
+            window_days=settings.duplicate_window_days,
+            embed=embed,
+            exclude=not_pairs,
+            pairs=pairs,
+        )
+    ]
+
+
 def plan(
     store: Store,
     settings: Settings,
     *,
     now: datetime | None = None,
     embed: Embedder | None = None,
+    merges: bool = True,
+    min_merge_score: float = 0.0,
 ) -> list[Planned]:
-    """Merges first (best score first), then closures, then expiries; one action per referral."""
-    from pipeline.cleanup_apply import dismissed
+    """Merges first (best score first), then closures, then expiries; one action per referral.
+
+    ``min_merge_score``: merges scoring less are left out before the others are planned (the
+    periodic job's auto-merge threshold), so such a referral is still closed or expired.
+
+    What a person undid is not redone here (``cleanup_apply.undone``): an un-merged pair is
+    not merged again, an un-expired or re-opened referral is not expired or closed again —
+    only a person does that (the Duplicates screen still shows an un-merged pair).
+    ``merges=False`` skips duplicate detection (and the embedding model) altogether."""
+    from pipeline.cleanup_apply import undone
 
     now = now or datetime.now(UTC)
     with store.session() as s:
-        not_pairs = dismissed(s)
-    merges = [
-        Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
-        for p in propose(
-            candidates(store),
-            threshold=settings.duplicate_threshold,
-            window_days=settings.duplicate_window_days,
-            embed=embed,
-            exclude=not_pairs,
-        )
-    ]
-    taken = {m.referral for m in merges}
-    closes = _closures(store, taken)
+        undone_pairs, undone_single = undone(s)
+    found = merge_proposals(store, settings, embed=embed, exclude=undone_pairs) if merges else []
+    found = [m for m in found if m.score >= min_merge_score]
+    taken = {m.referral for m in found}
+    closes = [c for c in _closures(store, taken) if ("close", c.referral) not in undone_single]
     taken |= {c.referral for c in closes}
-    return [*merges, *closes, *_expiries(store, settings, now, taken)]
+    expiries = _expiries(store, settings, now, taken)
+    return [*found, *closes, *[e for e in expiries if ("expire", e.referral) not in undone_single]]

@@ -193,8 +193,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from pipeline.worker import actors
     from pipeline.worker import main as worker_main
 
+    if actors.start_periodic(get_settings()):
+        logging.getLogger(__name__).info(
+            "periodic clean-up and routing every %g min", get_settings().periodic_minutes
+        )
     return worker_main(processes=args.processes, threads=args.threads, verbose=args.verbose)
 
 

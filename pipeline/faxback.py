@@ -1,4 +1,5 @@
-"""The one-page "request for missing information" faxed back to the referring office.
+"""One-page faxes back to the referring office: the request for missing information and the
+acknowledgement that a referral was received and routed.
 
 It carries what the office needs to answer without calling: their fax number, our name and
 fax, the patient identifiers they sent (name, DOB, MRN), the list of what is missing or
@@ -19,6 +20,7 @@ from models.review import FIELD_LABELS as LABELS
 from models.vocab import FieldName
 
 _MAX_ITEMS = 14
+MARGIN = 0.9 * inch
 
 
 def needed(referral: Referral) -> list[str]:
@@ -35,18 +37,17 @@ def needed(referral: Referral) -> list[str]:
     return asked
 
 
-def missing_info_pdf(
-    referral: Referral, *, clinic_name: str, clinic_fax: str, now: datetime | None = None
-) -> bytes:
-    """The fax-back as PDF bytes (always exactly one page)."""
-    now = now or datetime.now(UTC)
+def _letter(title: str, referral: Referral, clinic_name: str, clinic_fax: str, now: datetime):
+    """A page with the shared head (to, from, date, our reference, patient): canvas, y, buffer.
+
+    The patient lines repeat only what the referring office sent (name, DOB, MRN)."""
     buffer = io.BytesIO()
     pdf = Canvas(buffer, pagesize=LETTER, pageCompression=1)
-    pdf.setTitle("Request for missing referral information")
-    width, height = LETTER
-    left, y = 0.9 * inch, height - 0.9 * inch
+    pdf.setTitle(title.capitalize())
+    _, height = LETTER
+    left, y = MARGIN, height - MARGIN
     pdf.setFont("Helvetica-Bold", 16)
-    pdf.drawString(left, y, "REQUEST FOR MISSING REFERRAL INFORMATION")
+    pdf.drawString(left, y, title.upper())
     y -= 0.35 * inch
     pdf.setFont("Helvetica", 11)
     to_fax = referral.value(FieldName.REFERRING_FAX) or "(fax number not on the referral)"
@@ -55,7 +56,7 @@ def missing_info_pdf(
         f" - {referral.value(FieldName.REFERRING_NAME) or ''}".rstrip(" -"),
         f"To fax: {to_fax}",
         f"From: {clinic_name}" + (f" - fax {clinic_fax}" if clinic_fax else ""),
-        f"Date: {now:%Y-%m-%d}    Our reference: {str(referral.id)[:8]}",
+        f"Date: {now:%Y-%m-%d}    Our reference: {reference_of(referral)}",
     ]
     for line in lines:
         pdf.drawString(left, y, line[:95])
@@ -72,7 +73,37 @@ def missing_info_pdf(
     ):
         pdf.drawString(left, y, f"{label}: {referral.value(name) or '-'}"[:95])
         y -= 0.22 * inch
-    y -= 0.15 * inch
+    return pdf, y - 0.15 * inch, buffer
+
+
+def _finish(pdf: Canvas, buffer: io.BytesIO) -> bytes:
+    pdf.setFont("Helvetica", 8)
+    pdf.drawString(
+        MARGIN,
+        0.6 * inch,
+        "Confidential: contains protected health information. If received "
+        "in error, notify the sender and destroy.",
+    )
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def reference_of(referral: Referral) -> str:
+    """The short reference the office quotes back (the start of our referral id)."""
+    return str(referral.id)[:8]
+
+
+def missing_info_pdf(
+    referral: Referral, *, clinic_name: str, clinic_fax: str, now: datetime | None = None
+) -> bytes:
+    """The fax-back as PDF bytes (always exactly one page)."""
+    now = now or datetime.now(UTC)
+    pdf, y, buffer = _letter(
+        "request for missing referral information", referral, clinic_name, clinic_fax, now
+    )
+    width, _ = LETTER
+    left = MARGIN
     pdf.setFont("Helvetica-Bold", 12)
     pdf.drawString(left, y, "We cannot schedule this referral until we receive:")
     y -= 0.3 * inch
@@ -91,13 +122,33 @@ def missing_info_pdf(
     pdf.drawString(left, y, "Completed by: ________________________   Date: ____________")
     y -= 0.3 * inch
     pdf.drawString(left, y, "Signature: ___________________________   Phone: ___________")
-    pdf.setFont("Helvetica", 8)
-    pdf.drawString(
-        left,
-        0.6 * inch,
-        "Confidential: contains protected health information. If received "
-        "in error, notify the sender and destroy.",
+    return _finish(pdf, buffer)
+
+
+def acknowledgement_pdf(
+    referral: Referral,
+    *,
+    routed_to: str,
+    clinic_name: str,
+    clinic_fax: str,
+    now: datetime | None = None,
+) -> bytes:
+    """ "Received, routed to …, reference …": one page back to the referring office.
+
+    ``routed_to`` is a name fit for the office (a department or provider, never a URL or a
+    folder); nothing about the patient is added beyond what the office sent."""
+    now = now or datetime.now(UTC)
+    pdf, y, buffer = _letter(
+        "referral received - acknowledgement", referral, clinic_name, clinic_fax, now
     )
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    left = MARGIN
+    pdf.setFont("Helvetica", 11)
+    for line in (
+        f"We received your referral and routed it to: {routed_to}.",
+        f"Reference: {reference_of(referral)} (please quote it when you call or fax).",
+        "They will contact the patient to schedule; you will hear from us when it is scheduled",
+        "or if anything is missing.",
+    ):
+        pdf.drawString(left, y, line[:95])
+        y -= 0.24 * inch
+    return _finish(pdf, buffer)

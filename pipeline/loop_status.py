@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.clock import as_utc
 from models.storage.cleanup_tables import ReferralStatusUpdateRow
 from models.storage.tables import AuditRow, ReferralRow
 
@@ -85,7 +86,7 @@ def record(s: Session, update: Update, actor: str) -> ReferralStatusUpdateRow:
         state=update.state,
         task_status=task,
         rf1_status=rf1,
-        occurred_at=update.occurred_at,
+        occurred_at=as_utc(update.occurred_at).astimezone(UTC),  # SQLite drops offsets
         note=update.note,
         source=update.source,
         imported_at=now,
@@ -128,6 +129,17 @@ def history(s: Session, referral_id: str) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def latest(s: Session, ids: list[str] | None = None) -> dict[str, str]:
+    """Each referral's newest state (by when it happened, then import order); of ``ids`` only
+    when given (the queue's page)."""
+    query = select(ReferralStatusUpdateRow.referral_id, ReferralStatusUpdateRow.state).order_by(
+        ReferralStatusUpdateRow.occurred_at, ReferralStatusUpdateRow.id
+    )
+    if ids is not None:
+        query = query.where(ReferralStatusUpdateRow.referral_id.in_(ids))
+    return dict(s.execute(query).all())
 
 
 def current(s: Session, referral_id: str) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from models.clock import as_utc
 from models.storage import Store
 from models.storage.review_tables import ClaimRow, ReferralIndexRow
 from models.storage.tables import DocumentRow, ReferralRow
+from pipeline.loop_status import latest
 
 URGENCY_RANK = {"stat": 0, "urgent": 1, "routine": 2}
 _NAME_FIELDS = ("patient.name",)
@@ -202,7 +203,8 @@ def list_referrals(
     with store.session() as s:
         rows = s.execute(query).all()
         total, counts = _counts(s, f, now)
-    items = [_item(r, now) for r in rows]
+        states = latest(s, [r.id for r in rows])
+    items = [{**_item(r, now), "loop_state": states.get(r.id)} for r in rows]
     return {
         "items": items,
         "total": total,

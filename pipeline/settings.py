@@ -156,6 +156,21 @@ class Settings(BaseSettings):
     route_backoff_s: float = Field(
         default=1.0, ge=0, description="First pause between delivery attempts (doubles)."
     )
+    route_timeout_s: float = Field(
+        default=15.0, gt=0, description="Wait this long for a FHIR answer or an MLLP ACK."
+    )
+    acknowledge_routing: bool = Field(
+        default=True, description="Write a fax-back acknowledgement PDF when routing delivers."
+    )
+    periodic_minutes: float = Field(
+        default=0.0, ge=0, description="Workers run clean-up and routing this often; 0: off."
+    )
+    auto_merge_threshold: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="The periodic job merges proposals scoring this or more; None: never.",
+    )
     duplicate_threshold: float = Field(
         default=0.65, ge=0, le=1, description="Merge proposals scoring below this are dropped."
     )

@@ -2,12 +2,12 @@
 
 CSV (a scheduling system's export; headers case-insensitive): ``referral_id`` — or
 ``patient`` and ``dob`` when the other side never saw our id —, ``status`` (a 360X state),
-``date`` and ``note``. A patient + DOB must name exactly one open referral (names compared
-as duplicate detection does, OCR slips and "Last, First" allowed); with several referrals for
-the patient, the newest received on or before ``date`` is taken. FHIR: a ``Task`` (or a
-``Bundle`` of them) validated with ``fhir.resources``, found by the identifier our Bundle
-export gave it (``urn:referral-intake:referral``). A row that cannot be placed is reported
-by its line number and skipped; the others are recorded, each audited.
+``date`` and ``note``. A patient + DOB names the patient's referrals (names compared as
+duplicate detection does, OCR slips and "Last, First" allowed; a referral merged into another
+is not one of them); with several, the newest received on or before ``date`` is taken.
+FHIR: a ``Task`` (or a ``Bundle`` of them) validated with ``fhir.resources``, found by the
+identifier our Bundle export gave it (``urn:referral-intake:referral``). A row that cannot be
+placed is reported by its line number and skipped; the others are recorded, each audited.
 """
 
 from __future__ import annotations
@@ -57,7 +57,10 @@ def _by_patient(s: Session, name: str, dob: str, when: datetime) -> str:
             ReferralIndexRow.referral_id,
             ReferralIndexRow.patient_name,
             ReferralIndexRow.received_at,
-        ).where(ReferralIndexRow.dob == dob.strip())
+        ).where(
+            ReferralIndexRow.dob == dob.strip(),
+            ReferralIndexRow.status != "merged",  # its survivor is the referral being served
+        )
     ).all()
     matching = [
         (as_utc(received), rid)

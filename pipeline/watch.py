@@ -90,6 +90,8 @@ def run_watch(
     if threads is None:
         threads = 0 if settings.broker_url else settings.worker_threads or os.cpu_count() or 1
     worker = start_worker(broker, threads) if threads > 0 else None
+    if worker is not None and actors.start_periodic(settings):
+        log.info("periodic clean-up and routing every %g min", settings.periodic_minutes)
     closed = runtime.jobs.close_settled_arrivals()
     if closed:
         log.info("inbox: closed %d arrival(s) settled before a restart", closed)

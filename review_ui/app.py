@@ -21,7 +21,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from models.storage import Store
 from pipeline.accounts import LoginLimiter
 from pipeline.settings import Settings
-from review_ui.routers import auth, cleanup, documents, health, misc, pages, referrals
+from review_ui.routers import (
+    auth,
+    cleanup,
+    cleanup_pages,
+    documents,
+    health,
+    loop,
+    misc,
+    pages,
+    referrals,
+    routing,
+)
 from review_ui.security import SignInRequired
 from review_ui.uploads import Uploads
 
@@ -76,7 +87,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     if not any(isinstance(f, _NoQueryStrings) for f in access.filters):
         access.addFilter(_NoQueryStrings())
     app.state.store = store or Store(settings.effective_database_url)
-    app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_s)
+    app.state.limiter = LoginLimiter(
+        app.state.store, settings.login_max_failures, settings.login_window_s
+    )
     app.state.uploads = Uploads(settings, app.state.store)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["pagequery"] = _page_query
@@ -85,6 +98,15 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(health.router)
     app.include_router(auth.router)
-    for router in (referrals.router, documents.router, misc.router, pages.router, cleanup.router):
+    for router in (
+        referrals.router,
+        documents.router,
+        misc.router,
+        pages.router,
+        cleanup.router,
+        routing.router,
+        loop.router,
+        cleanup_pages.router,
+    ):
         app.include_router(router)
     return app

@@ -35,6 +35,8 @@ class QueueItem(BaseModel):
     missing: list[str]
     problems: int
     claimed_by: str | None
+    #: newest closed-loop state reported by the receiving side (HL7 360X), if any
+    loop_state: str | None = None
 
 
 class QueuePage(BaseModel):
@@ -65,6 +67,12 @@ class ReferralOut(BaseModel):
     loop_status: dict[str, Any] | None = None
     #: the survivor a merged duplicate points at (``intake cleanup``)
     merged_into: str | None = None
+    #: the clean-up action of that merge (``POST /api/cleanup/actions/{id}/undo`` un-merges)
+    merge_action: int | None = None
+    #: referrals merged into this one
+    absorbed: list[str] = Field(default_factory=list)
+    #: routing attempts, oldest first: rule, destination, status, attempts, error, at
+    routing: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class RejectIn(BaseModel):
@@ -149,3 +157,45 @@ class MoveIn(BaseModel):
     """The referral (same document) that receives the page."""
 
     to: str = Field(max_length=36)
+
+
+class CleanupActionOut(BaseModel):
+    """One clean-up action (ids, score, evidence codes) and whether it was undone."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    referral: str
+    duplicate_of: str | None
+    score: float | None
+    evidence: list[str]
+    reason: str
+    previous_status: str
+    undone_at: str | None
+    undone_by: str | None
+
+
+class RoutedOut(BaseModel):
+    """Where routing sent a referral (``status``: delivered, failed, unrouted, would_route)."""
+
+    referral: str
+    rule: str | None
+    destination: str | None
+    status: str
+    reason: str = ""
+
+
+class LoopStatusIn(BaseModel):
+    """A closed-loop state (HL7 360X) reported for a referral, e.g. by phone."""
+
+    state: str = Field(max_length=20, description="requested, accepted, declined, scheduled, …")
+    note: str = Field(default="", max_length=2000)
+    at: datetime | None = None
+
+
+class ImportOut(BaseModel):
+    """What a status import recorded, and why rows were skipped (line numbers only)."""
+
+    imported: int
+    errors: list[dict[str, Any]]

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from models.review import User
+from models.review import Role, User
 from pipeline import accounts
 from pipeline.review_actions import Actor
 
@@ -80,6 +80,26 @@ def admin(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(admin)]
+
+
+def team(user: CurrentUser) -> User:
+    """The user, if on the referral team or an admin (clean-up, routing); 403 otherwise."""
+    if user.role not in (Role.REFERRAL_TEAM, Role.ADMIN):
+        raise HTTPException(status_code=403, detail="referral team only")
+    return user
+
+
+TeamUser = Annotated[User, Depends(team)]
+
+
+def acts(user: User) -> bool:
+    """Whether ``user`` may merge, dismiss, undo, route all and record loop status."""
+    return user.role in (Role.REFERRAL_TEAM, Role.ADMIN)
+
+
+def who(user: User) -> str:
+    """How pipeline functions that take an actor name record a workspace user."""
+    return f"web:{user.name}"
 
 
 def actor(request: Request, user: CurrentUser) -> Actor:

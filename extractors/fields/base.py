@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from models.document import Page
 
 SPAN_KEY = "fields"
-__all__ = ["SPAN_KEY", "Candidate", "add_candidate", "candidates", "page_of"]
+__all__ = ["SPAN_KEY", "Candidate", "add_candidate", "candidates", "page_of", "update_candidate"]
 #: Candidate data per (field, start, end) in ``doc.user_data``. spaCy keys a span's extension
 #: values by its characters only, so two fields marked on the same characters (a specialty
 #: and a clinical question over "Renal") would overwrite each other's value.
@@ -71,6 +71,22 @@ def add_candidate(
     doc.spans.setdefault(SPAN_KEY, [])
     doc.spans[SPAN_KEY].append(span)
     return span
+
+
+def update_candidate(span: Span, **changes: Any) -> None:
+    """Change the ``value``, ``confidence`` or ``notes`` of a candidate already marked.
+
+    For a value settled after its component ran (a second reading of its crop, see
+    ``extractors.fields.reread``).
+    """
+    data = span.doc.user_data.get(_DATA, {}).get((span.label_, span.start_char, span.end_char))
+    if data is None:
+        return
+    if "confidence" in changes:
+        changes["confidence"] = max(0.0, min(1.0, float(changes["confidence"])))
+    if "notes" in changes:
+        changes["notes"] = tuple(changes["notes"])
+    data.update(changes)
 
 
 def candidates(doc: Doc, page_number: int) -> list[Candidate]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -15,7 +16,7 @@ from spacy.tokens import Doc
 from extractors.fields.base import add_candidate, page_of
 from extractors.fields.date_parse import ParsedDate, parse_date
 from extractors.fields.layout import LabelledValue, labelled_values, line_span, ocr_confidence
-from extractors.fields.reread import checked_value, reread_unparsed
+from extractors.fields.reread import add_checked, reread_unparsed
 from models.document import Page
 from models.vocab import FieldName
 
@@ -24,6 +25,11 @@ __all__ = ["DatesComponent", "ParsedDate", "parse_date"]
 EXTRACTOR = "fields.dates@1"
 _DATE_CHARS = "0123456789/-."
 _SUB_BOXES = re.compile(r"(\d{1,2})[\s|]+(\d{1,2})[\s|]+(\d{4}|\d{2})(?!\d)")
+
+
+def _add_reread(doc: Doc, start: int, end: int, name: FieldName, iso: str, conf: float) -> None:
+    """A date the page OCR lost, found by the second readings of its crop."""
+    add_candidate(doc, start, end, name, iso, conf, EXTRACTOR, ("ocr_reread",))
 
 
 def _iso_parser(kind: str) -> Callable[[str], str | None]:
@@ -67,19 +73,26 @@ class DatesComponent:
             if found is None and self._sub_boxes(doc, page, lv, name, kind):
                 used.add(lv.start)
                 continue
-            if found is None:
-                again = reread_unparsed(page, lv.start, lv.end, _iso_parser(kind), _DATE_CHARS)
-                if again is not None:  # OCR lost the date: its crop, read again
-                    add_candidate(doc, lv.start, lv.end, name, *again, EXTRACTOR, ("ocr_reread",))
+            if found is None:  # OCR lost the date: its crop, read again
+                again = partial(_add_reread, doc, lv.start, lv.end, name)
+                reread_unparsed(doc, lv.start, lv.end, _iso_parser(kind), _DATE_CHARS, again)
                 continue
             vs, parsed, factor = found
             start, end = vs + parsed.start, vs + parsed.end
             conf = lv.score * factor * parsed.validity * ocr_confidence(page, start, end)
             chars = "" if any(c.isalpha() for c in page.text()[start:end]) else _DATE_CHARS
-            iso, conf, more = checked_value(
-                page, start, end, parsed.iso, conf, _iso_parser(kind), chars
+            add_checked(
+                doc,
+                start,
+                end,
+                name,
+                parsed.iso,
+                conf,
+                EXTRACTOR,
+                _iso_parser(kind),
+                chars,
+                parsed.notes,
             )
-            add_candidate(doc, start, end, name, iso, conf, EXTRACTOR, (*parsed.notes, *more))
             used.add(start)
         self._date_lines(doc, used)
         return doc

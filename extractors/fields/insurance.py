@@ -21,7 +21,7 @@ from extractors.fields.base import add_candidate, page_of
 from extractors.fields.ids import clean_identifier
 from extractors.fields.layout import first_valid, labelled_values, ocr_confidence
 from extractors.fields.prose import checked_option
-from extractors.fields.reread import checked_value
+from extractors.fields.reread import add_checked
 from models.document import Page
 from models.vocab import FieldName
 
@@ -154,8 +154,9 @@ class InsuranceComponent:
             offset, ident, factor = found
             start, end = offset + ident.start, offset + ident.end
             conf = lv.score * factor * ident.validity * ocr_confidence(page, start, end)
-            value, conf, notes = checked_value(page, start, end, ident.value, conf, _id_of)
-            add_candidate(doc, start, end, _ID_FIELDS[lv.label_key], value, conf, EXTRACTOR, notes)
+            add_checked(
+                doc, start, end, _ID_FIELDS[lv.label_key], ident.value, conf, EXTRACTOR, _id_of
+            )
             have.add(lv.label_key)
         if not payer_found:
             self._prose_payer(doc)

@@ -29,6 +29,8 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _STOP = re.compile(r"[0-9(\[{;:|/@#]")
+#: A word with a capital initial stuck to its end: fax OCR lost the space ("SaraS.").
+_GLUED_INITIAL = re.compile(r"^([A-Z][a-z]+)([A-Z]\.)$")
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +77,16 @@ def _fix_letters(text: str) -> tuple[str, bool]:
     return fixed, fixed != text
 
 
+def _unglued(m: re.Match[str]) -> list[tuple[str, int, int]]:
+    """A token and its offsets; a middle initial glued on by a lost space ("SaraS.") split."""
+    tok, s, e = m.group(0), m.start(), m.end()
+    glued = _GLUED_INITIAL.match(tok)
+    if glued is None:
+        return [(tok, s, e)]
+    cut = s + glued.end(1)
+    return [(glued.group(1), s, cut), (glued.group(2), cut, e)]
+
+
 def _last_first_m(words: list[str]) -> bool:
     """Three words ending in an initial: "Doe Jane M" is last-first with its comma lost."""
     return (
@@ -95,7 +107,7 @@ def clean_person_name(text: str) -> CleanName | None:
     text, fixed = _fix_letters(text)
     lead = _LEAD_IN.match(text)  # "Referral - Jane Doe" on a "Re:" line: the name follows
     skip = lead.end() if lead else 0
-    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, skip)]
+    toks = [part for m in _TOKEN.finditer(text, skip) for part in _unglued(m)]
     kept: list[tuple[str, int, int]] = []
     for tok, s, e in toks:
         if tok != "," and (_STOP.search(tok) or _bare(tok) in rules["not_name"]):

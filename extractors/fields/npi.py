@@ -8,15 +8,15 @@ fails the check is still reported, at low confidence, with ``npi_check_digit_fai
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from extractors.fields.base import add_candidate, page_of
+from extractors.fields.base import add_candidate, page_of, update_candidate
 from extractors.fields.layout import labelled_values, ocr_confidence
 from extractors.fields.ocrfix import fix_digits
-from extractors.fields.reread import DIGITS, readings, vote
-from models.document import Page
+from extractors.fields.reread import DIGITS, request, vote
 from models.vocab import FieldName
 
 __all__ = ["NpiComponent", "npi_is_valid"]
@@ -100,20 +100,22 @@ class NpiComponent:
                 continue
             vs, text, factor, (value, validity, notes) = option
             start, end = _value_span(text, vs, value)
-            if validity < 1.0:
-                value, validity, notes = _reread(page, start, end, value, validity, notes)
-            conf = lv.score * factor * validity * ocr_confidence(page, start, end)
-            if add_candidate(
+            base = lv.score * factor * ocr_confidence(page, start, end)
+            span = add_candidate(
                 doc,
                 start,
                 end,
                 FieldName.REFERRING_NPI,
                 value,
-                min(conf, 0.3) if validity <= 0.3 else conf,
+                _confidence(base, validity),
                 EXTRACTOR,
                 notes,
-            ):
-                seen.add(start)
+            )
+            if span is None:
+                continue
+            seen.add(start)
+            if validity < 1.0:  # failing or repaired: its crop, read again
+                request(doc, start, end, DIGITS, partial(_reread, span, base))
         text = doc.text
         for m in _PROSE.finditer(text):
             if any(abs(m.end() - s) < 3 for s in seen):
@@ -125,38 +127,39 @@ class NpiComponent:
             start, end = _value_span(text[m.end() : m.end() + 20], m.end(), value)
             if start in seen:
                 continue
-            conf = self.prose_factor * validity * ocr_confidence(page, start, end)
+            conf = self.prose_factor * ocr_confidence(page, start, end)
             add_candidate(
                 doc,
                 start,
                 end,
                 FieldName.REFERRING_NPI,
                 value,
-                min(conf, 0.3) if validity <= 0.3 else conf,
+                _confidence(conf, validity),
                 EXTRACTOR,
                 notes,
             )
         return doc
 
 
-def _reread(
-    page: Page, start: int, end: int, value: str, validity: float, notes: tuple[str, ...]
-) -> tuple[str, float, tuple[str, ...]]:
-    """A failing or repaired NPI read again from its crop; a checked reading replaces it.
+def _confidence(base: float, validity: float) -> float:
+    """Confidence of an NPI: a number failing its check digit never above 0.3."""
+    conf = base * validity
+    return min(conf, 0.3) if validity <= 0.3 else conf
+
+
+def _reread(span: Span, base: float, texts: list[str]) -> None:
+    """A failing or repaired NPI's second readings: a checked reading replaces it.
 
     Two readings agreeing on a number that passes the check are as good as a clean print
     (0.9); one alone could pass Luhn by chance (1 in 10), so it stays doubtful (0.5).
     """
-    checked = [
-        found[0]
-        for t in readings(page, start, end, lambda x: x, DIGITS)
-        if (found := parse_npi(t)) is not None and found[1] >= 1.0
-    ]
+    checked = [found[0] for t in texts if (found := parse_npi(t)) is not None and found[1] >= 1.0]
     if not checked:
-        return value, validity, notes
+        return
     winner, votes, _ = vote(None, checked)
-    assert winner is not None
-    return winner, 0.9 if votes >= 2 else 0.5, ("ocr_reread_changed",)
+    validity = 0.9 if votes >= 2 else 0.5
+    notes = ("ocr_reread_changed",)
+    update_candidate(span, value=winner, confidence=_confidence(base, validity), notes=notes)
 
 
 def _value_span(text: str, offset: int, value: str) -> tuple[int, int]:

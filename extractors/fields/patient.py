@@ -23,7 +23,7 @@ from extractors.fields.layout import (
 )
 from extractors.fields.names import clean_person_name
 from extractors.fields.prose import prose_rules
-from extractors.fields.reread import checked_value
+from extractors.fields.reread import add_checked
 from models.document import Page
 from models.vocab import FieldName
 
@@ -126,11 +126,15 @@ class PatientComponent:
                     offset, found_id, factor = ident
                     start, end = offset + found_id.start, offset + found_id.end
                     conf = _conf(page, lv, start, end, found_id.validity * factor)
-                    value, conf, notes = checked_value(
-                        page, start, end, found_id.value, conf, _id_of
-                    )
-                    add_candidate(
-                        doc, start, end, FieldName.PATIENT_MRN, value, conf, EXTRACTOR, notes
+                    add_checked(
+                        doc,
+                        start,
+                        end,
+                        FieldName.PATIENT_MRN,
+                        found_id.value,
+                        conf,
+                        EXTRACTOR,
+                        _id_of,
                     )
         if not named:
             self._prose_name(doc, page)

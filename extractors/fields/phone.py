@@ -19,7 +19,7 @@ from extractors.fields.fax_header import fax_header
 from extractors.fields.layout import labelled_values, ocr_confidence, section_of
 from extractors.fields.ocrfix import fix_digits
 from extractors.fields.prose import cue_before, prose_rules
-from extractors.fields.reread import checked_value
+from extractors.fields.reread import add_checked
 from models.vocab import FieldName
 
 __all__ = ["DEFAULT_REGION", "PhoneComponent", "find_phones"]
@@ -123,8 +123,7 @@ class PhoneComponent:
             notes: tuple[str, ...] = ()
             if fixed:
                 conf, notes = conf * self.fix_penalty, ("ocr_digits_fixed",)
-            number, conf, more = checked_value(page, start, end, number, conf, _phone_of, _CHARS)
-            add_candidate(doc, start, end, name, number, conf, EXTRACTOR, (*notes, *more))
+            add_checked(doc, start, end, name, number, conf, EXTRACTOR, _phone_of, _CHARS, notes)
         self._fax_header(doc, claimed)
         self._prose(doc, claimed)
         return doc

@@ -4,7 +4,8 @@
 so ``intake cleanup --undo ACTION_ID`` can put it back; an active merge (not undone) is also
 where a merged referral points at its survivor. ``referral_status_updates`` holds the
 closed-loop status reported back by the receiving side (HL7 360X states), newest last.
-Both sit beside the audit log, which records the same events append-only.
+Both sit beside the audit log, which records the same events append-only. ``leases`` are
+short locks shared by every process (a referral being delivered, the periodic job's turn).
 """
 
 from __future__ import annotations
@@ -74,3 +75,13 @@ class RoutingRow(Base):
     error: Mapped[str | None] = mapped_column(String(128), nullable=True)
     reference: Mapped[str | None] = mapped_column(String(64), nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class LeaseRow(Base):
+    """A named lock held by one process until ``until`` (then anyone may take it over)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(128))
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -8,7 +8,9 @@ inbox arrivals, jobs and their pages, the re-run history —
 and a tombstone (id, sha256, when, who, why) takes its place, with an audit entry. Audit
 entries stay: they hold ids and codes, never values. On SQLite, deleted rows are overwritten
 (``secure_delete``, set on every connection) and the write-ahead log is checkpointed and
-truncated, so the file keeps no copy of them; PostgreSQL reclaims dead rows on (auto)vacuum.
+truncated, so the file keeps no copy of them. On PostgreSQL the tables that held the rows
+are vacuumed at once (dead rows removed from pages and indexes; no exclusive lock, unlike
+``VACUUM FULL``) instead of waiting for autovacuum.
 """
 
 from __future__ import annotations
@@ -117,12 +119,27 @@ def purge_rows(store: Store, target: Target, *, actor: str, reason: str) -> None
         )
 
 
+_PURGED_TABLES = (
+    JobPageRow, JobRow, ArrivalRow, DeliveryRow, ProcessingRunRow, ClaimRow, FieldReviewRow,
+    ReferralIndexRow, CleanupActionRow, ReferralStatusUpdateRow, RoutingRow, PageRow,
+    ReferralRow, DocumentRow,
+)
+
+
 def compact(store: Store) -> None:
-    """SQLite: fold the write-ahead log into the file and truncate it (no stale copies)."""
-    if store.engine.dialect.name != "sqlite":
-        return
-    with store.engine.connect() as conn:
-        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    """Leave no stale copy of purged rows in the database's own files.
+
+    SQLite: fold the write-ahead log into the file and truncate it. PostgreSQL: ``VACUUM``
+    the tables rows were deleted from (it cannot run inside a transaction: autocommit).
+    """
+    dialect = store.engine.dialect.name
+    if dialect == "sqlite":
+        with store.engine.connect() as conn:
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    elif dialect == "postgresql":
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in _PURGED_TABLES:
+                conn.execute(text(f'VACUUM "{table.__tablename__}"'))
 
 
 def tombstones(store: Store, sha256: str | None = None) -> list[TombstoneRow]:

@@ -25,6 +25,8 @@ DEFAULT_THRESHOLD = 0.65
 DEFAULT_WINDOW_DAYS = 30
 SAME_TEXT = 0.9
 SURE_TEXT = 0.96
+MAX_BUCKET = 200
+_MIN_PATIENT = 0.5
 _TEXT_CHARS = 6000
 #: Statuses a referral can be merged from; a survivor may also be further along.
 OPEN = ("needs_review", "approved")
@@ -44,10 +46,21 @@ class Proposal:
     reason: str = ""
 
 
+def _dob_keys(dob: str) -> set[str]:
+    """Keys two DOBs share when equal, one adjacent pair of digits apart (a transposition)
+    or with day and month swapped — the slips :func:`dob_relation` accepts, and no more."""
+    d = dob.replace("-", "")
+    keys = {f"dob:{d}", f"dob-dm:{d[:4]}{min(d[4:6], d[6:8])}{max(d[4:6], d[6:8])}"}
+    for i in range(len(d) - 1):
+        pair = "".join(sorted(d[i : i + 2]))
+        keys.add(f"dob{i}:{d[:i]}{pair}{d[i + 2 :]}")
+    return keys
+
+
 def _blocking_keys(c: Candidate) -> set[str]:
     keys = set()
     if len(c.dob) == 10:
-        keys.add("dob:" + "".join(sorted(c.dob.replace("-", ""))))
+        keys |= _dob_keys(c.dob)
     for prefix, value in (("ph", c.phone), ("mrn", c.mrn), ("mem", c.member_id)):
         if len(value) >= 6:
             keys.add(f"{prefix}:{value}")
@@ -55,14 +68,20 @@ def _blocking_keys(c: Candidate) -> set[str]:
 
 
 def candidate_pairs(candidates: Sequence[Candidate]) -> list[tuple[Candidate, Candidate]]:
-    """Pairs that share at least one blocking key, each once."""
+    """Pairs that share at least one blocking key, each once.
+
+    A key shared by more than ``MAX_BUCKET`` referrals (a placeholder phone such as
+    000-000-0000, a clinic's default number) identifies nobody and would make the work grow
+    with the square of the queue: it pairs nothing (the other keys still do).
+    """
     buckets: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(candidates):
         for key in _blocking_keys(c):
             buckets[key].append(i)
     seen: set[tuple[int, int]] = set()
     for members in buckets.values():
-        seen.update(combinations(sorted(members), 2))
+        if len(members) <= MAX_BUCKET:
+            seen.update(combinations(sorted(members), 2))
     return [(candidates[i], candidates[j]) for i, j in sorted(seen)]
 
 
@@ -90,12 +109,18 @@ def _order(a: Candidate, b: Candidate) -> tuple[Candidate, Candidate]:
     return (b, a) if key_a <= key_b else (a, b)
 
 
+def _may_be_same_patient(a: Candidate, b: Candidate) -> bool:
+    """The cheap test :func:`score_pair` starts with: only such pairs need the model."""
+    patient = match_patient(a, b)
+    return not patient.contradiction and patient.score >= _MIN_PATIENT
+
+
 def score_pair(
     a: Candidate, b: Candidate, *, window_days: float, vectors: dict[str, Any] | None = None
 ) -> Proposal | None:
     """The proposal for one pair, or ``None`` when they are not the same request."""
     patient = match_patient(a, b)
-    if patient.contradiction or patient.score < 0.5:
+    if patient.contradiction or patient.score < _MIN_PATIENT:
         return None
     text = text_similarity(a.text, b.text)
     question = _question_similarity(a, b, vectors or {})
@@ -130,15 +155,19 @@ def propose(
     window_days: float = DEFAULT_WINDOW_DAYS,
     embed: Embedder | None = None,
     exclude: set[frozenset[str]] | None = None,
+    pairs: list[tuple[Candidate, Candidate]] | None = None,
 ) -> list[Proposal]:
     """Merge proposals at or above ``threshold``, best first, each referral merged once.
 
     A referral already chosen as a survivor can absorb several duplicates; one chosen to be
     merged is not proposed again (nor used as a survivor), so applying every proposal in
     order leaves no chain of merges. Pairs in ``exclude`` (dismissed by a reviewer) are
-    never proposed.
+    never proposed. ``pairs``: :func:`candidate_pairs` of ``candidates`` when the caller
+    has them already.
     """
-    pairs = candidate_pairs([c for c in candidates if c.status in (*OPEN, "routed")])
+    if pairs is None:
+        pairs = candidate_pairs([c for c in candidates if c.status in (*OPEN, "routed")])
+    pairs = [(a, b) for a, b in pairs if _may_be_same_patient(a, b)]
     vectors: dict[str, Any] = {}
     if embed is not None:
         asked = {c.id: c for pair in pairs for c in pair if c.question}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from extractors.fields.base import candidates
 from extractors.fields.red_flags import find_red_flags
-from extractors.nlp import build_nlp, make_doc
+from extractors.nlp import build_nlp, make_docs
 from models.evidence import Analysis, PageEvidence
 from models.vocab import PageKind
 from pipeline.stage import StageContext
@@ -19,12 +19,13 @@ NON_REFERRAL_KINDS = {PageKind.BLANK, PageKind.COVER_SHEET}
 
 def find(analysis: Analysis, ctx: StageContext) -> Analysis:
     """Candidates and red flags for every non-blank page of the document."""
-    nlp = build_nlp()
+    readable = [page for page in analysis.document.pages if not page.is_blank]
+    docs = iter(make_docs(build_nlp(), readable))  # one batch of second readings per fax
     pages: list[PageEvidence] = []
     for page in analysis.document.pages:
         if page.is_blank:
             pages.append(PageEvidence(page))
             continue
-        doc = make_doc(nlp, page)
+        doc = next(docs)
         pages.append(PageEvidence(page, candidates(doc, page.number), find_red_flags(doc)))
     return analysis.model_copy(update={"pages": pages})

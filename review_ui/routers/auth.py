@@ -62,13 +62,12 @@ async def login(
         return _login_page(request, "The form expired; please sign in again.", 403)
     app = request.app
     address = client_address(request) or "-"
-    if app.state.limiter.blocked(username, address):
+    if await run_in_threadpool(app.state.limiter.blocked, username, address):
         return _login_page(request, "Too many attempts; wait a few minutes.", 429)
     user = await run_in_threadpool(accounts.authenticate, app.state.store, username, password)
     if user is None:
-        app.state.limiter.failed(username, address)
+        await run_in_threadpool(app.state.limiter.failed, username, address)
         return _login_page(request, "Wrong name or password.", 401)
-    app.state.limiter.succeeded(username, address)
     hours = app.state.settings.session_hours
     session = accounts.open_session(app.state.store, user, hours)
     record(app.state.store, Actor(user, address), "user.sign_in", "user", str(user.id))

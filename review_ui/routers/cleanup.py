@@ -10,25 +10,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
-from models.review import Role, User
-from pipeline.cleanup_apply import CleanupError, apply_one, dismiss, undo
-from pipeline.cleanup_plan import Planned, plan
+from pipeline.cleanup_apply import CleanupError, apply_one, dismiss, recent, undo
+from pipeline.cleanup_plan import Planned, pair, plan
 from pipeline.dedup.propose import safe_embedder
-from review_ui.security import CurrentUser
+from review_ui.schemas import CleanupActionOut
+from review_ui.security import CurrentUser, TeamUser, who
 
-
-def team(user: CurrentUser) -> User:
-    """The user, if on the referral team or an admin; 403 otherwise."""
-    if user.role not in (Role.REFERRAL_TEAM, Role.ADMIN):
-        raise HTTPException(status_code=403, detail="referral team only")
-    return user
-
-
-TeamUser = Annotated[User, Depends(team)]
 router = APIRouter(prefix="/api/cleanup", tags=["cleanup"])
 
 
@@ -37,10 +28,6 @@ class PairIn(BaseModel):
 
     referral: str
     duplicate_of: str
-
-
-def _who(user: User) -> str:
-    return f"web:{user.name}"
 
 
 def _plan(request: Request) -> list[Planned]:
@@ -59,20 +46,24 @@ async def proposals(request: Request, _user: TeamUser) -> list[dict[str, Any]]:
 @router.post("/merge")
 async def merge(request: Request, body: PairIn, user: TeamUser) -> dict[str, Any]:
     """Merge ``referral`` into ``duplicate_of`` (the proposal's score and evidence kept)."""
-    planned = await run_in_threadpool(_plan, request)
-    found = next(
-        (
-            p
-            for p in planned
-            if p.action == "merge"
-            and (p.referral, p.duplicate_of) == (body.referral, body.duplicate_of)
-        ),
-        None,
+    settings = request.app.state.settings
+    scored = await run_in_threadpool(
+        pair,
+        request.app.state.store,
+        settings,
+        body.referral,
+        body.duplicate_of,
+        embed=safe_embedder(settings.embedding_model_path),
     )
+    same_way = scored is not None and (scored.referral, scored.duplicate_of) == (
+        body.referral,
+        body.duplicate_of,
+    )
+    found = scored if same_way else None
     item = found or Planned(
         "merge", body.referral, 0.0, "merged by a reviewer", [], body.duplicate_of
     )
-    done = await run_in_threadpool(apply_one, request.app.state.store, item, _who(user))
+    done = await run_in_threadpool(apply_one, request.app.state.store, item, who(user))
     if done is None:
         raise HTTPException(status_code=409, detail="cannot merge these referrals now")
     return done.to_json()
@@ -82,7 +73,7 @@ async def merge(request: Request, body: PairIn, user: TeamUser) -> dict[str, Any
 def dismiss_pair(request: Request, body: PairIn, user: TeamUser) -> dict[str, Any]:
     """Not the same request: the pair is never proposed again (until the dismissal is undone)."""
     try:
-        action_id = dismiss(request.app.state.store, body.referral, body.duplicate_of, _who(user))
+        action_id = dismiss(request.app.state.store, body.referral, body.duplicate_of, who(user))
     except CleanupError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
     return {"id": action_id, "action": "dismiss", "referral": body.referral}
@@ -92,7 +83,7 @@ def dismiss_pair(request: Request, body: PairIn, user: TeamUser) -> dict[str, An
 def undo_action(request: Request, action_id: int, user: TeamUser) -> dict[str, Any]:
     """Reverse one clean-up action (un-merge, un-expire, re-open, un-dismiss)."""
     try:
-        action = undo(request.app.state.store, action_id, _who(user))
+        action = undo(request.app.state.store, action_id, who(user))
     except CleanupError as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from exc
     return {
@@ -101,3 +92,14 @@ def undo_action(request: Request, action_id: int, user: TeamUser) -> dict[str, A
         "referral": action.referral_id,
         "status": action.previous_status,
     }
+
+
+@router.get("/actions", response_model=list[CleanupActionOut])
+def list_actions(
+    request: Request,
+    _user: CurrentUser,
+    before: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[dict[str, Any]]:
+    """Clean-up actions (merge, expire, close, dismiss), newest first, with whether undone."""
+    return recent(request.app.state.store, limit=limit, before=before)

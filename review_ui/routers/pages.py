@@ -15,12 +15,13 @@ from models.review import RejectReason
 from models.storage.tables import DocumentRow, ReferralRow
 from models.vocab import DocumentType, FieldName, Specialty, Urgency
 from pipeline import review_actions as actions
+from pipeline.loop_status import STATES
 from pipeline.review_queue import QueueFilter, list_referrals
 from pipeline.review_search import search as run_search
 from review_ui.routers.documents import list_documents
 from review_ui.routers.misc import audit_entries
 from review_ui.routers.referrals import queue_filter, referral_detail
-from review_ui.security import AdminUser, CurrentActor, CurrentUser, authenticated
+from review_ui.security import AdminUser, CurrentActor, CurrentUser, acts, authenticated
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(authenticated)])
 Filters = Annotated[QueueFilter, Depends(queue_filter)]
@@ -99,6 +100,9 @@ def review_page(request: Request, referral_id: str, actor: CurrentActor) -> Resp
         page_count=page_count,
         siblings=siblings,
         owner=owner,
+        can_act=acts(actor.user),
+        states=list(STATES),
+        rules_on=request.app.state.settings.routing_rules is not None,
     )
 
 

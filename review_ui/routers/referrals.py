@@ -11,8 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from models.referral import Referral
 from pipeline import loop_status, regroup
 from pipeline import review_actions as actions
-from pipeline.cleanup_apply import merged_into
+from pipeline.cleanup_apply import absorbed, merge_action
 from pipeline.review_queue import QueueFilter, list_referrals
+from pipeline.routing.run import deliveries
 from review_ui.schemas import ClaimOut, MergeIn, MoveIn, QueuePage, ReferralOut, RejectIn, SplitIn
 from review_ui.security import CurrentActor, authenticated
 
@@ -71,7 +72,9 @@ def referral_detail(request: Request, referral_id: str) -> dict[str, Any]:
         claim = actions.claim_of(s, referral_id)
         document_id = row.document_id
         loop = loop_status.current(s, referral_id)
-        survivor = merged_into(s, referral_id)
+        merge = merge_action(s, referral_id)
+        merged_here = absorbed(s, referral_id)
+        routing = deliveries(s, referral_id)
     contract = referral.to_contract()
     reviewed = {
         name.value: f.reviewed_value
@@ -88,7 +91,10 @@ def referral_detail(request: Request, referral_id: str) -> dict[str, Any]:
         "claim": claim.model_dump() if claim else None,
         "history": actions.history(store, referral_id),
         "loop_status": loop,
-        "merged_into": survivor,
+        "merged_into": merge.duplicate_of if merge is not None else None,
+        "merge_action": merge.id if merge is not None else None,
+        "absorbed": merged_here,
+        "routing": routing,
     }
 
 

@@ -1,5 +1,6 @@
 // Review workspace behaviour: CSRF header on every request, the review screen (field <-> box,
-// keyboard, edits through the JSON API), re-typing documents, uploads with progress.
+// keyboard, edits through the JSON API), clean-up/routing/closed-loop buttons, re-typing
+// documents, uploads with progress.
 "use strict";
 (function () {
   const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
@@ -111,6 +112,47 @@
       else if (e.key === "n") { location.href = "/referrals/next"; }
     });
   }
+
+  // ---- clean-up, routing, closed loop: buttons and forms that call the JSON API ----------
+  const detail = (res) => (res.data && (typeof res.data.detail === "string" ? res.data.detail : JSON.stringify(res.data.detail))) || `failed (${res.status})`;
+  document.addEventListener("click", async (e) => {
+    const button = e.target.closest("[data-post]");
+    if (!button) return;
+    e.preventDefault();
+    button.disabled = true;
+    const res = await api("POST", button.dataset.post, button.dataset.body ? JSON.parse(button.dataset.body) : undefined);
+    button.disabled = false;
+    if (!res.ok) { flash(detail(res), true); return; }
+    const show = button.dataset.show && document.querySelector(button.dataset.show);
+    if (show) {
+      show.innerHTML = "";
+      (res.data || []).forEach((r) => {
+        const li = document.createElement("li");
+        li.className = r.status;
+        li.textContent = `${r.status} · ${r.referral.slice(0, 8)} · rule ${r.rule || "-"} → ${r.destination || "-"}${r.reason ? " (" + r.reason + ")" : ""}`;
+        show.append(li);
+      });
+      flash(`${(res.data || []).length} approved referral(s) handled`);
+      return;
+    }
+    if (button.dataset.then) location.href = button.dataset.then; else location.reload();
+  });
+  document.addEventListener("submit", async (e) => {
+    const form = e.target;
+    if (form.dataset.jsonPost) {
+      e.preventDefault();
+      const res = await api("POST", form.dataset.jsonPost, Object.fromEntries(new FormData(form)));
+      if (res.ok) location.reload(); else flash(detail(res), true);
+    } else if (form.dataset.upload) {
+      e.preventDefault();
+      const res = await fetch(form.dataset.upload, { method: "POST", body: new FormData(form), headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin" });
+      const data = await res.json().catch(() => null);
+      if (!res.ok) { flash(detail({ data, status: res.status }), true); return; }
+      const skipped = data.errors.map((x) => `line ${x.line}: ${x.error}`).join("; ");
+      flash(`imported ${data.imported} status update(s)` + (skipped ? `; skipped ${skipped}` : ""), data.errors.length > 0);
+      form.reset();
+    }
+  });
 
   // ---- documents: re-type / confirm ----------------------------------------------------
   document.addEventListener("click", async (e) => {

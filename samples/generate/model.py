@@ -102,6 +102,7 @@ class Doc:
 
     def truth_referrals(self) -> list[dict[str, Any]]:
         return [{"pages": pages, "specialty_stated": case.specialty_stated,
+                 "urgency_stated": case.stated_urgency is not None,
                  "fields": case.fields()} for pages, case in self.referrals]
 
 

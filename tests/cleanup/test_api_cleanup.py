@@ -36,6 +36,11 @@ def test_propose_merge_unmerge_and_dismiss(store, clients):
     assert "dob_exact" in proposal["evidence"]
 
     pair = {"referral": again, "duplicate_of": first}
+    dismissed = rita.post("/api/cleanup/dismiss", json=pair).json()
+    assert rita.get("/api/cleanup/proposals").json() == []  # not proposed again
+    rita.post(f"/api/cleanup/actions/{dismissed['id']}/undo")
+    assert len(rita.get("/api/cleanup/proposals").json()) == 1
+
     merged = rita.post("/api/cleanup/merge", json=pair).json()
     assert merged["score"] == proposal["score"] and merged["id"]
     detail = rita.get(f"/api/referrals/{again}").json()
@@ -45,8 +50,4 @@ def test_propose_merge_unmerge_and_dismiss(store, clients):
     back = rita.post(f"/api/cleanup/actions/{merged['id']}/undo").json()
     assert back["status"] == "needs_review"
     assert rita.get(f"/api/referrals/{again}").json()["merged_into"] is None
-
-    dismissed = rita.post("/api/cleanup/dismiss", json=pair).json()
-    assert rita.get("/api/cleanup/proposals").json() == []  # not proposed again
-    rita.post(f"/api/cleanup/actions/{dismissed['id']}/undo")
-    assert len(rita.get("/api/cleanup/proposals").json()) == 1
+    assert rita.get("/api/cleanup/proposals").json() == []  # the un-merge is not redone

@@ -99,3 +99,37 @@ def test_bench_meets_its_targets_without_the_model():
     candidates, clusters = generate(120, 3)
     result = measure(propose(candidates), clusters)
     assert result["precision"] >= 0.99 and result["recall"] >= 0.95, result
+
+
+def test_a_value_shared_by_half_the_queue_pairs_nothing_but_real_keys_still_do():
+    from pipeline.dedup.propose import MAX_BUCKET, candidate_pairs
+
+    crowd = [
+        cand(f"c{i}", name=f"Person{i} Other", dob=f"19{40 + i % 50}-0{1 + i % 9}-1{i % 9}",
+             mrn=f"9{i:06d}", member_id=f"M{i:09d}", phone="0000000000")
+        for i in range(MAX_BUCKET + 50)
+    ]
+    refax = [cand("a"), cand("b", days=1, phone="0000000000")]
+    pairs = {frozenset((x.id, y.id)) for x, y in candidate_pairs([*crowd, *refax])}
+    assert frozenset(("a", "b")) in pairs  # same MRN, member id and DOB
+    assert len(pairs) < 10 * len(crowd)  # not the square of the crowd (62,000 pairs)
+
+
+def test_blocking_finds_a_transposed_or_day_month_swapped_dob_and_nothing_looser():
+    from pipeline.dedup.propose import candidate_pairs
+
+    def only_dob(rid: str, dob: str) -> Candidate:
+        return cand(rid, dob=dob, phone="", mrn="", member_id="")
+
+    base = only_dob("base", "1961-04-02")
+    others = [
+        only_dob("adjacent", "1916-04-02"),  # 6 and 1 swapped
+        only_dob("day_month", "1961-02-04"),
+        only_dob("same_digits_elsewhere", "1961-20-40"[:5] + "02-14"),  # same digits, not a slip
+        only_dob("far", "1926-01-04"),
+    ]
+    pairs = {frozenset((a.id, b.id)) for a, b in candidate_pairs([base, *others])}
+    assert frozenset(("base", "adjacent")) in pairs
+    assert frozenset(("base", "day_month")) in pairs
+    assert frozenset(("base", "far")) not in pairs
+    assert frozenset(("base", "same_digits_elsewhere")) not in pairs

@@ -94,3 +94,21 @@ def test_sixteen_bit_scan_is_scaled_not_clipped(tmp_path: Path) -> None:
     Image.fromarray(np.array([[0, 32896, 65535]] * 60, dtype=np.uint16)).save(path)
     raster = load_image_page(path, "image/png", 1)
     assert raster.gray[0].tolist() == [0, 128, 255]
+
+
+def test_upside_down_text_is_detected(text_gray: np.ndarray) -> None:
+    """GIVEN a text page upright and turned 180° WHEN tested THEN only the turned one leans
+    down (descenders where ascenders should be); a blank page says nothing."""
+    assert not imaging.upside_down(text_gray)
+    assert imaging.upside_down(np.ascontiguousarray(text_gray[::-1, ::-1]))
+    assert not imaging.upside_down(np.full((2200, 1700), 255, np.uint8))
+
+
+def test_text_lines_lean_up_when_upright(text_gray: np.ndarray) -> None:
+    """The lean used to orient a page: upright text clearly up, turned text clearly down."""
+    up = imaging.ascender_share(text_gray)
+    down = imaging.ascender_share(np.ascontiguousarray(text_gray[::-1, ::-1]))
+    assert up is not None and up >= imaging.UPRIGHT_SHARE
+    assert down is not None and down < imaging.UPSIDE_DOWN_SHARE
+    assert imaging.clearly_upright(text_gray)
+    assert imaging.ascender_share(np.full((2200, 1700), 255, np.uint8)) is None

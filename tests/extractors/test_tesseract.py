@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pytesseract
 import pytest
 from PIL import Image
@@ -130,6 +131,35 @@ def test_turned_page_is_read_upright(
     word = next(w for w in page.words if w.text == drawn.text)
     assert word.box.x0 == pytest.approx(drawn.x0, abs=0.02)
     assert word.box.cy == pytest.approx(drawn.y_mid, abs=0.02)
+
+
+def test_upside_down_page_costs_one_ocr(
+    form_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a scan turned 180° WHEN read THEN it is turned before OCR: one Tesseract
+    reading, not a wasted upside-down one first."""
+    import extractors.tesseract as engine_module
+
+    calls = []
+    real = engine_module.ocr
+    monkeypatch.setattr(engine_module, "ocr", lambda *a, **k: calls.append(1) or real(*a, **k))
+    path = tmp_path / "turned.png"
+    render_gray(form_pdf, 200).transpose(Image.Transpose.ROTATE_180).save(path, dpi=(200, 200))
+    page = ENGINE.read_page(path, "image/png", 1, EngineContext())
+    assert page.rotation == 180
+    assert ordered_in(page.text(), KEY_PHRASES)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(("transpose", "turn"), [("ROTATE_270", 270), ("ROTATE_90", 90)])
+def test_sideways_page_turn_from_its_text_lines(form_pdf: Path, transpose: str, turn: int) -> None:
+    """GIVEN a page turned a quarter WHEN its lines are looked at THEN the clockwise turn
+    that makes it upright (the one OSD would give), without OSD."""
+    from extractors import imaging
+    from extractors.tesseract import _quarter_turn
+
+    img = render_gray(form_pdf, 200).transpose(getattr(Image.Transpose, transpose))
+    assert _quarter_turn(imaging.analysis_copy(np.asarray(img))) == turn
 
 
 def test_skewed_page_is_deskewed(form_pdf: Path, tmp_path: Path) -> None:

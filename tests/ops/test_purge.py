@@ -185,3 +185,11 @@ def test_purge_on_postgresql_removes_every_row(tmp_path, fresh_pg):
     assert [t.purged_by for t in tombstones(store, done.sha256)] == ["test"]
     assert store.document_by_sha(kept.sha256) is not None
     assert not (settings.pages_dir / done.document_id).exists()
+    # the purged rows are not left as dead tuples for autovacuum to find some day
+    from sqlalchemy import text
+
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pgstattuple"))
+        for table in ("documents", "pages", "referrals"):
+            dead = conn.scalar(text(f"SELECT dead_tuple_count FROM pgstattuple('{table}')"))
+            assert dead == 0, table

@@ -157,6 +157,41 @@ def test_sign_in_is_rate_limited(workspace):
     assert blocked.status_code == 429  # even the right password waits out the window
 
 
+def _attempt(app, name: str, password: str) -> int:
+    client = TestClient(app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    return client.post(
+        "/login",
+        data={"username": name, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    ).status_code
+
+
+def test_failed_sign_ins_are_audited_and_shared_by_every_web_worker(workspace):
+    from review_ui.app import create_app
+
+    other_worker = create_app(workspace.state.settings, store=workspace.state.store)
+    assert [_attempt(workspace, "ada", "guess-1") for _ in range(3)] == [401] * 3
+    assert [_attempt(other_worker, "ada", "guess-2") for _ in range(2)] == [401] * 2
+    assert _attempt(other_worker, "ada", PASSWORD) == 429  # 5 failures across both workers
+    assert _attempt(workspace, "rita", PASSWORD) == 303  # another name is not blocked
+    with workspace.state.store.session() as s:
+        from sqlalchemy import select
+
+        from models.storage.tables import AuditRow
+
+        rows = s.scalars(select(AuditRow).where(AuditRow.action == "user.sign_in_failed")).all()
+        assert [r.entity_id for r in rows] == ["ada"] * 5
+        assert all("guess" not in repr(r.detail) and r.origin for r in rows)
+
+
+def test_a_good_sign_in_starts_the_count_again(workspace):
+    assert [_attempt(workspace, "ian", "nope") for _ in range(4)] == [401] * 4
+    assert _attempt(workspace, "ian", PASSWORD) == 303
+    assert [_attempt(workspace, "ian", "nope") for _ in range(4)] == [401] * 4
+    assert _attempt(workspace, "ian", PASSWORD) == 303
+
+
 def test_login_without_its_csrf_cookie_is_refused(workspace):
     client = TestClient(workspace)
     response = client.post(

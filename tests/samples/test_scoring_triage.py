@@ -179,7 +179,7 @@ def test_own_truth_without_stated_flags_still_scores() -> None:
     assert report["overall"]["f1"] == 1.0
 
 
-@pytest.mark.parametrize("which", ["heldout", "both"])
+@pytest.mark.parametrize("which", ["heldout", "heldout2", "both", "all"])
 def test_accuracy_refuses_mismatches_for_the_held_out_set(which, capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         accuracy_main(["--set", which, "--mismatches", "5", "--count", "1"])

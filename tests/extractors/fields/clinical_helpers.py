@@ -13,6 +13,7 @@ import spacy
 from spacy.tokens import Doc
 
 from extractors.fields.base import Candidate, candidates
+from extractors.nlp import make_doc
 from models.document import Page
 from tests.extractors.fields.conftest import build_page
 
@@ -25,11 +26,7 @@ def doc_for(page: Page, *factories: str) -> Doc:
     for factory in factories:
         importlib.import_module(f"extractors.fields.{factory.removeprefix('intake_')}")
         nlp.add_pipe(factory)
-    doc = nlp.make_doc(page.text())
-    doc.user_data["page"] = page
-    for _name, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc
+    return make_doc(nlp, page)
 
 
 def values(page: Page, factory: str, name: str) -> list[Candidate]:

@@ -108,6 +108,9 @@ def test_mrn_must_be_identifier_shaped(make_page, extract) -> None:
         ("Karina M, Hebert", "Karina M Hebert"),  # "." of the initial read as ","
         ("Michael Campbel!, DOB 19-Jan-1956", "Michael Campbell"),
         ("Matthew Williams, OOB 08-23-1971", "Matthew Williams"),
+        ("SaraS. Young", "Sara S. Young"),  # the space before the initial lost
+        ("Pollard, AmyJ.", "Amy J. Pollard"),
+        ("McDonald Smith", "McDonald Smith"),  # a capital inside a name is not an initial
     ],
 )
 def test_ocr_noise_in_names(printed: str, value: str) -> None:

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import spacy
 from PIL import Image, ImageDraw, ImageFont
 
+from extractors.fields.base import candidates
 from extractors.fields.npi import npi_is_valid
-from extractors.fields.reread import DOUBT_CAP, checked_value, vote
+from extractors.fields.reread import DOUBT_CAP, ID_CHARS, add_checked, plausible, resolve, vote
 from models.document import Page, Word
 from models.geometry import Box
-from models.vocab import TextSource
+from models.vocab import FieldName, TextSource
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 W, H = 1700, 1100  # a 204 dpi fax page, squared
@@ -42,6 +44,18 @@ def _page(image: Path, box: Box, read_as: str, confidence: float) -> Page:
         image_path=str(image),
         words=[Word(text=read_as, box=box, confidence=confidence)],
     )
+
+
+def checked_value(
+    page: Page, start: int, end: int, value: str, conf: float, parse, whitelist: str = ID_CHARS
+) -> tuple[str, float, tuple[str, ...]]:
+    """``(value, confidence, notes)`` of one value marked with ``add_checked`` and resolved."""
+    doc = spacy.blank("en").make_doc(page.text())
+    doc.user_data["page"] = page
+    add_checked(doc, start, end, FieldName.PATIENT_MRN, value, conf, "test", parse, whitelist)
+    resolve(doc)
+    (found,) = candidates(doc, page.number)
+    return found.value, found.confidence, found.notes
 
 
 def _id(text: str) -> str | None:
@@ -200,3 +214,29 @@ def test_doubtful_phone_digits_are_voted_and_capped(tmp_path: Path) -> None:
     value, conf, notes = checked_value(page, 0, 13, "+16148550420", 0.6, _phone_of, _CHARS)
     assert value == "+16145550420"
     assert conf <= DOUBT_CAP and notes == ("ocr_reread_changed",)
+
+
+@pytest.mark.parametrize(
+    ("first", "reading", "ok"),
+    [
+        ("485993", "4859933", True),  # a lost digit restored
+        ("126011741534", "T26011741534", True),  # a character read another way
+        ("F8918262028", "F8918262028Thank", False),  # the next word, glued on
+        ("F8918262028", "F8918262028T", False),
+        ("4859", "48599331", False),  # more than a few lost characters: another value
+    ],
+)
+def test_plausible_second_reading(first: str, reading: str, ok: bool) -> None:
+    assert plausible(first, reading) is ok
+
+
+def test_reading_that_takes_in_the_next_word_does_not_replace_the_id(tmp_path: Path) -> None:
+    """GIVEN an ID followed closely by a word, read with low confidence WHEN checked THEN a
+    reading that glued the word on is not voted in: the ID stays, not trusted."""
+    box = _fax_normal_image(tmp_path / "p.png", "F8918262028 Thank")
+    w = box.x1 - box.x0
+    id_box = Box.clamped(box.x0, box.y0, box.x0 + 0.62 * w, box.y1)
+    page = _page(tmp_path / "p.png", id_box, "F8918262028", 0.3)
+    value, conf, _notes = checked_value(page, 0, 11, "F8918262028", 0.3, lambda t: t.strip())
+    assert value == "F8918262028"
+    assert conf <= DOUBT_CAP
