@@ -166,10 +166,12 @@ def _misread_label_line(text: str, start: int, end: int) -> tuple[int, int, str]
             continue
         w_start, w_end = base + words[0].start(), base + words[size - 1].end()
         key = " ".join(text[w_start:w_end].lower().split())
-        hit = process.extractOne(
-            key, list(options), scorer=fuzz.ratio, score_cutoff=_FUZZY_OPTION_MIN
-        )
-        if hit is not None:
+        digits = re.findall(r"\d+", key)  # "within 4 days" is not a misread "within 30 days"
+        same = [o for o in options if re.findall(r"\d+", o) == digits]
+        hit = process.extractOne(key, same, scorer=fuzz.ratio, score_cutoff=_FUZZY_OPTION_MIN)
+        # an exact option the option groups passed over is taken only when it raises the
+        # urgency: a wrong "routine" costs an under-triage, a wrong "urgent" an early slot
+        if hit is not None and (hit[1] < 100 or options[hit[0]] != Urgency.ROUTINE.value):
             return w_start, w_end, options[hit[0]]
     return None
 
