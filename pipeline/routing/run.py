@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.document import Page
 from models.fs import write_private
 from models.referral import Referral
 from models.storage import Store
@@ -113,16 +114,11 @@ def _record(store: Store, out: Routed, actor: str, attempts: int, error: str | N
 def page_lines(s: Session, document_id: str, pages: list[int]) -> list[str]:
     """The text lines of a referral's pages, in reading order (what ``provider`` reads)."""
     rows = s.scalars(
-        select(PageRow).where(PageRow.document_id == document_id, PageRow.number.in_(pages))
+        select(PageRow)
+        .where(PageRow.document_id == document_id, PageRow.number.in_(pages))
+        .order_by(PageRow.number)
     )
-    lines: list[str] = []
-    for row in sorted(rows, key=lambda r: r.number):
-        grouped: dict[tuple[int, int], list[str]] = {}
-        for word in (row.data or {}).get("words") or []:
-            key = (int(word.get("block", 0)), int(word.get("line", 0)))
-            grouped.setdefault(key, []).append(str(word.get("text", "")))
-        lines += [" ".join(words) for words in grouped.values()]
-    return lines
+    return [line for row in rows for line in Page.model_validate(row.data).text().splitlines()]
 
 
 def period_start(now: datetime, per: str, settings: Settings) -> datetime:
