@@ -55,12 +55,9 @@ class Planned:
         return out
 
 
-def received_at(doc: DocumentRow) -> datetime:
-    """When the document arrived: the fax server's time, else its landing time (UTC)."""
-    return _arrival((doc.fax or {}).get("received"), doc.received_at)
-
-
 def _arrival(stated: Any, landed: datetime) -> datetime:
+    """When a document arrived: the fax server's stated time (``fax.received``), else its
+    landing time, in UTC. Expiry ages and duplicate windows count from here."""
     if stated:
         try:
             return as_utc(datetime.fromisoformat(str(stated)))
@@ -127,6 +124,11 @@ def _page_texts(s: Session, wanted: dict[str, list[int]]) -> dict[tuple[str, int
     return out
 
 
+def _joined(texts: dict[tuple[str, int], str], document_id: str, pages: list[int]) -> str:
+    """A referral's page texts in page order; a page not stored adds nothing."""
+    return "\n".join(texts[(document_id, n)] for n in pages if (document_id, n) in texts)
+
+
 def candidates(store: Store, ids: list[str] | None = None) -> list[Candidate]:
     """Every open referral as duplicate detection sees it (or those of ``ids``, any status)."""
     return _candidates_and_pairs(store, ids)[0]
@@ -164,9 +166,7 @@ def _candidates_and_pairs(
         texts = _page_texts(s, wanted)
     doc_of = {row.id: row.document_id for row in rows}
     full = {
-        c.id: replace(c, text="\n".join(texts.get((doc_of[c.id], n), "") for n in pages[c.id]))
-        if c.id in pages
-        else c
+        c.id: replace(c, text=_joined(texts, doc_of[c.id], pages[c.id])) if c.id in pages else c
         for c in bare
     }
     pairs = None if bare_pairs is None else [(full[a.id], full[b.id]) for a, b in bare_pairs]
@@ -193,24 +193,31 @@ def pair(
     return Planned("merge", p.referral, p.score, p.reason, p.evidence, p.duplicate_of)
 
 
-def _expiries(store: Store, settings: Settings, now: datetime, taken: set[str]) -> list[Planned]:
+def _expiries(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    taken: set[str],
+    states: dict[str, str],
+) -> list[Planned]:
     limits = {
         "needs_review": settings.expire_needs_review_days,
         "approved": settings.expire_approved_days,
     }
     out = []
     with store.session() as s:
-        states = latest(s)
         rows = s.execute(
-            select(ReferralRow.id, ReferralRow.status, DocumentRow)
+            select(
+                ReferralRow.id, ReferralRow.status, DocumentRow.fax, DocumentRow.received_at
+            )
             .join(DocumentRow, DocumentRow.id == ReferralRow.document_id)
             .where(ReferralRow.status.in_(list(limits)))
         ).all()
-    for rid, status, doc in rows:
+    for rid, status, fax, landed in rows:
         days = limits[status]
         if days is None or rid in taken or states.get(rid) in (*ACTIVE_STATES, *FINAL_STATES):
             continue
-        age = (now - received_at(doc)) / timedelta(days=1)
+        age = (now - _arrival((fax or {}).get("received"), landed)) / timedelta(days=1)
         if age > days:
             evidence = [f"status_{status}", f"age_days_{age:.0f}", f"limit_days_{days}"]
             reason = f"{status} for more than {days} days"
@@ -218,9 +225,8 @@ def _expiries(store: Store, settings: Settings, now: datetime, taken: set[str]) 
     return out
 
 
-def _closures(store: Store, taken: set[str]) -> list[Planned]:
+def _closures(store: Store, taken: set[str], states: dict[str, str]) -> list[Planned]:
     with store.session() as s:
-        states = latest(s)
         rows = s.execute(
             select(ReferralRow.id, ReferralRow.status).where(
                 ReferralRow.id.in_([r for r, st in states.items() if st in FINAL_STATES])
@@ -289,10 +295,13 @@ def plan(
     now = now or datetime.now(UTC)
     with store.session() as s:
         undone_pairs, undone_single = undone(s)
+        states = latest(s)  # closed-loop state per referral, for closures and expiries alike
     found = merge_proposals(store, settings, embed=embed, exclude=undone_pairs) if merges else []
     found = [m for m in found if m.score >= min_merge_score]
     taken = {m.referral for m in found}
-    closes = [c for c in _closures(store, taken) if ("close", c.referral) not in undone_single]
+    closes = [
+        c for c in _closures(store, taken, states) if ("close", c.referral) not in undone_single
+    ]
     taken |= {c.referral for c in closes}
-    expiries = _expiries(store, settings, now, taken)
+    expiries = _expiries(store, settings, now, taken, states)
     return [*found, *closes, *[e for e in expiries if ("expire", e.referral) not in undone_single]]
