@@ -127,7 +127,7 @@ class Uploads:
         """Current status of an upload: this process's own record, else the database's."""
         with self._lock:
             found = self._state.get(upload_id)
-        if found and found["status"] not in ("queued",):
+        if found and found["status"] != "queued":
             return dict(found)
         stored = self._from_database(upload_id)
         return stored or (dict(found) if found else None)
