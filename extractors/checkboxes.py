@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import cv2
 import numpy as np
 
+from extractors.imaging import saved_page_gray
 from models.document import Page
 from models.geometry import Box
 
@@ -64,16 +63,6 @@ def _dark(gray: np.ndarray) -> float:
 
 
 _LAST: list = []
-
-
-@lru_cache(maxsize=4)
-def _gray(path: str, _version: tuple[int, int]) -> np.ndarray | None:
-    """The page image in grey; ``_version`` (mtime, size) keys the cache, so an image written
-    again at the same path (a re-read page) is not answered from the old one."""
-    image = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
-    if image is None:
-        log.warning("page image unreadable; checkbox pixels not used")
-    return image
 
 
 def _box_ink(word: Box, gray: np.ndarray, *, after: bool) -> float | None:
@@ -211,12 +200,10 @@ def _ring_ink(word: Box, gray: np.ndarray) -> float:
 def _page_gray(page: Page) -> np.ndarray | None:
     if not page.image_path:
         return None
-    try:
-        stat = Path(page.image_path).stat()
-    except OSError:
-        log.warning("page image missing; checkbox pixels not used")
-        return None
-    return _gray(page.image_path, (stat.st_mtime_ns, stat.st_size))
+    gray = saved_page_gray(page.image_path)
+    if gray is None:
+        log.warning("page image missing or unreadable; checkbox pixels not used")
+    return gray
 
 
 def _pick(shares: list[float], floor: float) -> tuple[int, float] | None:

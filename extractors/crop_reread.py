@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import shlex
 from bisect import bisect_right
-from functools import lru_cache
 from pathlib import Path
 
 import cv2
@@ -22,6 +21,7 @@ import numpy as np
 import pytesseract
 
 from extractors.base import EngineContext
+from extractors.imaging import saved_page_gray
 from extractors.ocr import _run, _temp_image
 from models.geometry import Box
 
@@ -39,15 +39,9 @@ GAP_PX = 24
 STRIP_SEG_MODE = 4
 
 
-@lru_cache(maxsize=4)
-def _page_gray(path: str) -> np.ndarray | None:
-    """The saved page image, grayscale (a few pages cached: several values per page)."""
-    return cv2.imread(path, cv2.IMREAD_GRAYSCALE)
-
-
 def crop_of(image_path: str, box: Box) -> np.ndarray | None:
     """The pixels around ``box`` (page-relative) on the saved page image, or ``None``."""
-    gray = _page_gray(image_path)
+    gray = saved_page_gray(image_path)
     if gray is None:
         return None
     height, width = gray.shape

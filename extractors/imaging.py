@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import cv2
@@ -368,6 +369,25 @@ def write_png_atomic(gray: np.ndarray, target: Path, *, bilevel: bool = False) -
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+@lru_cache(maxsize=4)
+def _saved_gray(path: str, _version: tuple[int, int]) -> np.ndarray | None:
+    return cv2.imread(path, cv2.IMREAD_GRAYSCALE)
+
+
+def saved_page_gray(path: str) -> np.ndarray | None:
+    """A saved page image (``write_png_atomic``) in grey, or ``None`` when missing/unreadable.
+
+    Several readers look at the same page (checkbox pixels, crop re-reads), so the last few
+    are cached; the key holds the file's (mtime, size), so an image written again at the same
+    path (a re-read page) is never answered from the old one.
+    """
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return _saved_gray(path, (stat.st_mtime_ns, stat.st_size))
 
 
 def page_image_path(workdir: Path, page_no: int) -> Path:
