@@ -20,7 +20,7 @@ from models.clock import as_utc
 from models.storage import Store
 from models.storage.tables import DocumentRow, PageRow, ReferralRow
 from pipeline.dedup.candidate import Candidate
-from pipeline.dedup.propose import Embedder, candidate_pairs, propose, score_pair
+from pipeline.dedup.propose import COMPARED, Embedder, candidate_pairs, propose, score_pair
 from pipeline.loop_status import latest
 from pipeline.settings import Settings
 
@@ -28,7 +28,7 @@ from pipeline.settings import Settings
 FINAL_STATES = ("completed", "cancelled", "declined")
 #: States that mean an approved referral is being taken care of (never expired).
 ACTIVE_STATES = ("accepted", "scheduled")
-_OPEN = ("needs_review", "approved", "routed")
+_OPEN = COMPARED  # what duplicate detection compares is what clean-up may close
 _BATCH = 500  # ids per IN (...) query
 
 

@@ -30,6 +30,8 @@ _MIN_PATIENT = 0.5
 _TEXT_CHARS = 6000
 #: Statuses a referral can be merged from; a survivor may also be further along.
 OPEN = ("needs_review", "approved")
+#: Statuses compared at all: a routed referral can still be a survivor.
+COMPARED = (*OPEN, "routed")
 _PROGRESS = {"routed": 0, "approved": 1, "needs_review": 2}
 
 Embedder = Callable[[list[str]], Any]  # texts → rows of L2-normalised vectors, or None
@@ -166,7 +168,7 @@ def propose(
     has them already.
     """
     if pairs is None:
-        pairs = candidate_pairs([c for c in candidates if c.status in (*OPEN, "routed")])
+        pairs = candidate_pairs([c for c in candidates if c.status in COMPARED])
     pairs = [(a, b) for a, b in pairs if _may_be_same_patient(a, b)]
     vectors: dict[str, Any] = {}
     if embed is not None:
